@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+MO := facilitation/translations/fr/LC_MESSAGES/messages.mo
+
+.PHONY: run test lint bench messages chromium clean
+
+run: $(RUNTIME_STAMP) $(MO)
+	$(BIN)/python wsgi.py
+
+test: $(DEV_STAMP) $(MO) chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+# N phones on one board; see docs/performance.md.
+bench: $(DEV_STAMP) $(MO)
+	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* $(VENV)/.runtime-*
+	touch $@ $(RUNTIME_STAMP)
+
+$(MO): facilitation/translations/fr/LC_MESSAGES/messages.po | $(BIN)/python
+	$(BIN)/pip install --quiet babel==2.19.0
+	$(BIN)/pybabel compile --use-fuzzy -d facilitation/translations -l fr
+
+# Browser tests use Debian's chromium; install it when we can (root with apt-get).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "no /usr/bin/chromium and no apt-get as root: browser tests will be skipped"; fi; \
+	fi
+
+# Re-extract the strings to translate after changing templates or code.
+messages: $(DEV_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d facilitation/translations -l fr --no-fuzzy-matching
+	rm -f messages.pot
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""Relais: live workshop boards for meetings between associations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, database, languages, security headers, routes, sockets."""
+    from . import config, db, i18n, mirror, security
+    from .extensions import babel, socketio
+    from .web import api, pages
+
+    instance = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
+    if test_config and "INSTANCE_PATH" in test_config:
+        instance = Path(test_config["INSTANCE_PATH"])
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(config.from_environment(instance))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.jinja_env.globals.update(i18n.template_globals())
+    security.init_app(app)
+    mirror.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+
+    from . import realtime  # noqa: F401  (registers the socket handlers)
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"] or None,
+        # A note is 500 characters; nothing legitimate comes near this.
+        max_http_buffer_size=64 * 1024,
+        logger=False,
+        engineio_logger=False,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    return app

@@ -1,0 +1,48 @@
+"""Settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance: Path) -> str:
+    """Return SECRET_KEY, or one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Written with 0600 so that another user of the laptop cannot forge sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance: Path) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'relais.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": database_url,
+        "NOTES_DIR": os.environ.get("NOTES_DIR") or str(instance / "notes"),
+        "HOST": os.environ.get("HOST", "0.0.0.0"),
+        "PORT": int(os.environ.get("PORT", "5000")),
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or "",
+        "ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent"),
+        # Seconds between a change and the rewrite of the board's Markdown file.
+        "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PUBLIC_URL", "").startswith("https://"),
+        # A meeting lasts days; phones should not be logged out overnight.
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+    }

@@ -1,0 +1,1 @@
+"""Turning domain objects into text: note HTML, board Markdown, files on disk."""

@@ -1,0 +1,51 @@
+"""Language choice: a switch (cookie), else the browser's preference, else French."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import get_locale, gettext
+
+LANGUAGES = ("fr", "en")
+
+
+def select_locale() -> str:
+    """Pick the language of this request."""
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+
+
+def js_strings() -> dict[str, str]:
+    """The strings the browser scripts show, translated for this request."""
+    return {
+        "sending": gettext("Sending…"),
+        "saved": gettext("Saved"),
+        "offline": gettext("Offline: your notes are kept on this phone and will be sent."),
+        "online": gettext("Connected"),
+        "reconnecting": gettext("Reconnecting…"),
+        "edit": gettext("Edit"),
+        "delete": gettext("Delete"),
+        "save": gettext("Save"),
+        "cancel": gettext("Cancel"),
+        "confirm_delete": gettext("Delete this note?"),
+        "confirm_delete_column": gettext("Delete this column?"),
+        "confirm_delete_workshop": gettext("Delete this workshop and all its notes?"),
+        "confirm_delete_org": gettext("Remove this organisation from the list?"),
+        "chars_left": gettext("characters left"),
+        "not_sent": gettext("Not sent"),
+        "empty_column": gettext("No notes yet"),
+        "notes": gettext("notes"),
+        "rename": gettext("Rename"),
+        "error": gettext("Something went wrong."),
+        "board_deleted": gettext("This workshop was deleted."),
+        "move_to": gettext("Move to"),
+        "copied": gettext("Copied"),
+    }
+
+
+def template_globals() -> dict[str, Any]:
+    """Helpers every template may use."""
+    return {"current_language": lambda: str(get_locale() or "fr"), "js_strings": js_strings}

@@ -1,0 +1,131 @@
+"""Keeps NOTES_DIR/<event>/<workshop>.md in step with each board, a moment after each change.
+
+Changes to one board within MIRROR_DELAY seconds are written once. The database is
+the source of truth; the files are rewritten from it, so several workers writing
+the same file is harmless (each write is atomic).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .export.files import replace_board_file
+from .export.markdown import BoardNote, ColumnNotes, NoteLine, board_markdown, slugify
+from .extensions import socketio
+from .models import Board, Event, Note, utcnow
+
+log = logging.getLogger("relais.mirror")
+
+
+class _Pending:
+    """Board ids waiting for their file to be rewritten, in this process."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.lock = threading.Lock()
+
+    def add(self, board_id: int) -> bool:
+        with self.lock:
+            fresh = board_id not in self.ids
+            self.ids.add(board_id)
+            return fresh
+
+    def take(self, board_id: int) -> None:
+        with self.lock:
+            self.ids.discard(board_id)
+
+
+def board_note(db: Session, board: Board) -> BoardNote:
+    """Gather what the Markdown note of a board shows."""
+    workshop = board.workshop
+    event = workshop.event
+    notes = db.scalars(
+        select(Note).where(Note.board_id == board.id).order_by(Note.position, Note.id)
+    ).all()
+    by_column: dict[int, list[NoteLine]] = {c.id: [] for c in board.columns}
+    for note in notes:
+        by_column.setdefault(note.column_id, []).append(
+            NoteLine(
+                note.text, note.pseudonym, note.organisation.name if note.organisation else ""
+            )
+        )
+    return BoardNote(
+        event=event.title,
+        place=event.place,
+        workshop=workshop.title,
+        question=workshop.question,
+        day=workshop.day,
+        time_slot=workshop.time_slot,
+        room=workshop.room,
+        columns=[ColumnNotes(c.title, by_column[c.id]) for c in board.columns],
+        written_at=utcnow(),
+    )
+
+
+def markdown_labels() -> dict[str, str]:
+    """The words of a Markdown note that are not data, in the current language."""
+    return {"question": gettext("Question:"), "empty": gettext("(no notes)")}
+
+
+def board_file_parts(board: Board) -> tuple[str, str]:
+    """Folder and file stem of a board's note: <event-slug>-<code>, <workshop-slug>-<board id>."""
+    event: Event = board.workshop.event
+    return (
+        f"{slugify(event.title)}-{event.code}",
+        f"{slugify(board.workshop.title)}-{board.id}",
+    )
+
+
+def write_board(app: Flask, board_id: int) -> Path | None:
+    """Rewrite one board's Markdown file from the database."""
+    with app.app_context():
+        from .db import get_session
+
+        db = get_session()
+        board = db.get(Board, board_id)
+        if board is None:
+            return None
+        with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+            text = board_markdown(board_note(db, board), markdown_labels())
+        folder, stem = board_file_parts(board)
+        return replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
+
+
+def schedule_mirror(board_id: int) -> None:
+    """Ask for the board's file to be rewritten shortly (once per burst of changes)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pending: _Pending = app.extensions["relais.mirror"]
+    if pending.add(board_id):
+        socketio.start_background_task(_write_later, app, pending, board_id)
+
+
+def _write_later(app: Flask, pending: _Pending, board_id: int) -> None:
+    socketio.sleep(app.config["MIRROR_DELAY"])
+    pending.take(board_id)  # changes from now on schedule another write
+    try:
+        write_board(app, board_id)
+    except Exception:
+        log.exception("could not write the Markdown note of board %s", board_id)
+
+
+def write_all(app: Flask) -> int:
+    """Rewrite every board's file (at start-up, so a crash never leaves a stale note)."""
+    with app.app_context():
+        from .db import get_session
+
+        ids = list(get_session().scalars(select(Board.id)))
+    for board_id in ids:
+        write_board(app, board_id)
+    return len(ids)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its set of pending writes."""
+    app.extensions["relais.mirror"] = _Pending()

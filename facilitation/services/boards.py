@@ -1,0 +1,236 @@
+"""Boards: sequence numbers, the change log, snapshots, catch-up, workshops and columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from .. import protocol as p
+from ..export.render import render_note
+from ..models import Board, BoardChange, Column, Event, Note, Workshop
+from . import Actor, DomainError
+from .events import _date, _text
+
+
+def note_dict(note: Note) -> dict[str, Any]:
+    """The wire form of a note, shared by acks, broadcasts, snapshots and catch-up."""
+    return {
+        "id": note.id,
+        "column": note.column_id,
+        "position": note.position,
+        "text": note.text,
+        "html": render_note(note.text),
+        "color": note.color,
+        "pseudonym": note.pseudonym,
+        "organisation": note.organisation.name if note.organisation else "",
+        "version": note.version,
+        "created_at": _iso(note.created_at),
+        "edited_at": _iso(note.edited_at) if note.edited_at else None,
+    }
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def columns_list(board: Board) -> list[dict[str, Any]]:
+    """The wire form of a board's columns, in order."""
+    return [{"id": c.id, "title": c.title, "position": c.position} for c in board.columns]
+
+
+def workshop_dict(workshop: Workshop) -> dict[str, Any]:
+    """The wire form of a workshop."""
+    return {
+        "id": workshop.id,
+        "board": workshop.board.id if workshop.board else None,
+        "title": workshop.title,
+        "question": workshop.question,
+        "day": workshop.day.isoformat() if workshop.day else None,
+        "time_slot": workshop.time_slot,
+        "room": workshop.room,
+        "position": workshop.position,
+    }
+
+
+# ---- sequence and change log -------------------------------------------------
+def record(session: Session, board_id: int, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Bump the board's seq and log the change in this transaction; return the broadcast payload."""
+    seq = session.execute(
+        update(Board)
+        .where(Board.id == board_id)
+        .values(seq=Board.seq + 1)
+        .returning(Board.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    payload = {"board": board_id, "seq": seq, **data}
+    session.add(BoardChange(board_id=board_id, seq=seq, name=name, payload=payload))
+    session.flush()
+    return payload
+
+
+def get_board(session: Session, actor: Actor, board_id: int) -> Board:
+    """Return a board of the actor's event, or raise not_found / forbidden."""
+    board = session.get(Board, board_id)
+    if board is None:
+        raise DomainError(p.NOT_FOUND)
+    if board.event_id != actor.event_id:
+        raise DomainError(p.FORBIDDEN)
+    return board
+
+
+def snapshot(session: Session, board: Board) -> dict[str, Any]:
+    """The whole board as one payload.
+
+    seq is read before the notes, so the snapshot is never older than its seq;
+    replaying changes after seq is harmless because clients apply them idempotently.
+    """
+    seq = session.scalar(select(Board.seq).where(Board.id == board.id))
+    notes = session.scalars(
+        select(Note).where(Note.board_id == board.id).order_by(Note.column_id, Note.position, Note.id)
+    ).all()
+    workshop = board.workshop
+    return {
+        "id": board.id,
+        "seq": seq,
+        "event": {"code": workshop.event.code, "title": workshop.event.title},
+        "workshop": workshop_dict(workshop),
+        "columns": columns_list(board),
+        "notes": [note_dict(n) for n in notes],
+    }
+
+
+def changes_since(session: Session, board: Board, since: int) -> list[dict[str, Any]] | None:
+    """The changes after seq `since`, in order, or None when a snapshot is needed instead."""
+    current = session.scalar(select(Board.seq).where(Board.id == board.id)) or 0
+    if since > current or current - since > p.CATCH_UP_MAX:
+        return None
+    rows = session.execute(
+        select(BoardChange.name, BoardChange.payload)
+        .where(BoardChange.board_id == board.id, BoardChange.seq > since)
+        .order_by(BoardChange.seq)
+    ).all()
+    if len(rows) != current - since or any(
+        row.payload["seq"] != since + i + 1 for i, row in enumerate(rows)
+    ):
+        return None
+    return [{"event": row.name, "data": row.payload} for row in rows]
+
+
+# ---- workshops -----------------------------------------------------------------
+def _workshop_fields(workshop: Workshop, fields: dict[str, object]) -> None:
+    if "title" in fields:
+        workshop.title = _text(fields["title"], 120, required=True)
+    if "question" in fields:
+        workshop.question = _text(fields["question"], 500)
+    if "day" in fields:
+        workshop.day = _date(fields["day"])
+    if "time_slot" in fields:
+        workshop.time_slot = _text(fields["time_slot"], 40)
+    if "room" in fields:
+        workshop.room = _text(fields["room"], 80)
+    if "position" in fields:
+        pos = fields["position"]
+        if not isinstance(pos, int) or isinstance(pos, bool) or not 0 <= pos < 10_000:
+            raise DomainError(p.BAD_REQUEST, field="position")
+        workshop.position = pos
+
+
+def add_workshop(
+    session: Session, event: Event, default_columns: list[str], **fields: object
+) -> Workshop:
+    """Add a workshop with its board and the default columns."""
+    workshop = Workshop(event_id=event.id, question="", time_slot="", room="", position=0)
+    _workshop_fields(workshop, {"title": fields.get("title"), **fields})
+    session.add(workshop)
+    session.flush()
+    board = Board(workshop_id=workshop.id, event_id=event.id, seq=0)
+    board.columns = [Column(title=t, position=i) for i, t in enumerate(default_columns)]
+    session.add(board)
+    session.flush()
+    return workshop
+
+
+def get_workshop(session: Session, event: Event, workshop_id: int) -> Workshop:
+    """Return one of the event's workshops, or raise not_found."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None or workshop.event_id != event.id:
+        raise DomainError(p.NOT_FOUND)
+    return workshop
+
+
+def update_workshop(session: Session, workshop: Workshop, **fields: object) -> dict[str, Any]:
+    """Change a workshop's title, question, day, slot or room; return the broadcast."""
+    _workshop_fields(workshop, fields)
+    session.flush()
+    return record(session, workshop.board.id, p.BOARD_WORKSHOP, {"workshop": workshop_dict(workshop)})
+
+
+def delete_workshop(session: Session, workshop: Workshop) -> int:
+    """Delete a workshop, its board and its notes; return the board id."""
+    board_id = workshop.board.id
+    session.execute(delete(BoardChange).where(BoardChange.board_id == board_id))
+    session.delete(workshop)
+    session.flush()
+    return board_id
+
+
+# ---- columns -----------------------------------------------------------------
+def _columns_changed(session: Session, board: Board) -> dict[str, Any]:
+    session.flush()
+    session.refresh(board, ["columns"])
+    return record(session, board.id, p.BOARD_COLUMNS, {"columns": columns_list(board)})
+
+
+def _renumber(columns: list[Column]) -> None:
+    for i, column in enumerate(columns):
+        column.position = i
+
+
+def get_column(session: Session, board: Board, column_id: int) -> Column:
+    """Return a column of this board, or raise wrong_board."""
+    column = session.get(Column, column_id)
+    if column is None or column.board_id != board.id:
+        raise DomainError(p.WRONG_BOARD)
+    return column
+
+
+def add_column(session: Session, board: Board, title: object) -> dict[str, Any]:
+    """Append a column to the board."""
+    if len(board.columns) >= 12:
+        raise DomainError(p.BAD_REQUEST, field="columns")
+    board.columns.append(Column(title=_text(title, 80, required=True), position=len(board.columns)))
+    return _columns_changed(session, board)
+
+
+def update_column(
+    session: Session, board: Board, column_id: int, *, title: object = None, index: object = None
+) -> dict[str, Any]:
+    """Rename a column and/or move it to another index."""
+    column = get_column(session, board, column_id)
+    if title is not None:
+        column.title = _text(title, 80, required=True)
+    if index is not None:
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise DomainError(p.BAD_REQUEST, field="index")
+        ordered = [c for c in board.columns if c.id != column.id]
+        ordered.insert(min(index, len(ordered)), column)
+        _renumber(ordered)
+    return _columns_changed(session, board)
+
+
+def delete_column(session: Session, board: Board, column_id: int) -> dict[str, Any]:
+    """Delete an empty column (never the last one)."""
+    column = get_column(session, board, column_id)
+    if len(board.columns) <= 1:
+        raise DomainError(p.LAST_COLUMN)
+    if session.scalar(select(func.count(Note.id)).where(Note.column_id == column.id)):
+        raise DomainError(p.COLUMN_NOT_EMPTY)
+    board.columns.remove(column)
+    session.delete(column)
+    _renumber(board.columns)
+    return _columns_changed(session, board)

@@ -1,0 +1,219 @@
+"""Events, their join codes, facilitator tokens, organisations and participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import protocol as p
+from ..models import Event, Organisation, Participant
+from . import DomainError
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    """Return a random join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """Upper-case a typed code and drop spaces and dashes."""
+    return "".join(ch for ch in raw.upper() if ch not in " -_.")
+
+
+def hash_token(token: str) -> str:
+    """Hash a facilitator token for storage (tokens are random, so sha256 suffices)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _text(value: object, limit: int, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise DomainError(p.BAD_REQUEST)
+    value = value.strip()
+    if required and not value:
+        raise DomainError(p.EMPTY)
+    if len(value) > limit:
+        raise DomainError(p.TOO_LONG)
+    return value
+
+
+def _date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise DomainError(p.BAD_REQUEST)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(p.BAD_REQUEST) from exc
+
+
+def create_event(
+    session: Session,
+    *,
+    title: object,
+    place: object = "",
+    starts_on: object = None,
+    ends_on: object = None,
+    description: object = "",
+) -> tuple[Event, str]:
+    """Create an event; return it with its facilitator token (shown once, stored hashed)."""
+    token = secrets.token_urlsafe(24)
+    event = Event(facilitator_token_hash=hash_token(token))
+    _apply_event_fields(
+        event, title=title, place=place, starts_on=starts_on, ends_on=ends_on, description=description
+    )
+    for _ in range(20):
+        event.code = new_code()
+        if session.scalar(select(Event.id).where(Event.code == event.code)) is None:
+            break
+    session.add(event)
+    session.flush()
+    return event, token
+
+
+def _apply_event_fields(event: Event, **fields: object) -> None:
+    if "title" in fields:
+        event.title = _text(fields["title"], 120, required=True)
+    if "place" in fields:
+        event.place = _text(fields["place"], 120)
+    if "description" in fields:
+        event.description = _text(fields["description"], 2000)
+    if "starts_on" in fields:
+        event.starts_on = _date(fields["starts_on"])
+    if "ends_on" in fields:
+        event.ends_on = _date(fields["ends_on"])
+    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
+        raise DomainError(p.BAD_REQUEST, field="ends_on")
+
+
+def update_event(session: Session, event: Event, **fields: object) -> Event:
+    """Change an event's title, place, dates or description."""
+    allowed = {"title", "place", "starts_on", "ends_on", "description"}
+    _apply_event_fields(event, **{k: v for k, v in fields.items() if k in allowed})
+    session.flush()
+    return event
+
+
+def find_event(session: Session, code: str) -> Event:
+    """Return the event with this join code, or raise not_found."""
+    event = session.scalar(select(Event).where(Event.code == normalise_code(code)))
+    if event is None:
+        raise DomainError(p.NOT_FOUND)
+    return event
+
+
+def event_for_token(session: Session, token: str) -> Event | None:
+    """Return the event whose facilitator token this is, or None."""
+    digest = hash_token(token)
+    event = session.scalar(select(Event).where(Event.facilitator_token_hash == digest))
+    if event is not None and hmac.compare_digest(event.facilitator_token_hash, digest):
+        return event
+    return None
+
+
+def rotate_token(session: Session, event: Event) -> str:
+    """Give the event a new facilitator token; the old link stops working."""
+    token = secrets.token_urlsafe(24)
+    event.facilitator_token_hash = hash_token(token)
+    session.flush()
+    return token
+
+
+# ---- organisations ------------------------------------------------------------
+def _organisation_fields(org: Organisation, fields: dict[str, object]) -> None:
+    if "name" in fields:
+        org.name = _text(fields["name"], 120, required=True)
+    if "city" in fields:
+        org.city = _text(fields["city"], 80)
+    if "country" in fields:
+        org.country = _text(fields["country"], 80)
+
+
+def _flush_unique(session: Session) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise DomainError(p.DUPLICATE) from exc
+
+
+def add_organisation(session: Session, event: Event, **fields: object) -> Organisation:
+    """Add an association to the event's list."""
+    org = Organisation(event_id=event.id, city="", country="")
+    _organisation_fields(org, {"name": fields.get("name"), **fields})
+    session.add(org)
+    _flush_unique(session)
+    return org
+
+
+def get_organisation(session: Session, event: Event, org_id: int) -> Organisation:
+    """Return one of the event's organisations, or raise not_found."""
+    org = session.get(Organisation, org_id)
+    if org is None or org.event_id != event.id:
+        raise DomainError(p.NOT_FOUND)
+    return org
+
+
+def update_organisation(session: Session, org: Organisation, **fields: object) -> Organisation:
+    """Rename or relocate an organisation."""
+    _organisation_fields(org, fields)
+    _flush_unique(session)
+    return org
+
+
+def delete_organisation(session: Session, org: Organisation) -> None:
+    """Remove an organisation; notes keep their text and lose the link."""
+    session.delete(org)
+    session.flush()
+
+
+# ---- participants -------------------------------------------------------------
+def new_participant_id() -> str:
+    """A random participant id: the only thing that identifies a phone."""
+    return secrets.token_urlsafe(16)
+
+
+def ensure_participant(session: Session, event: Event, participant_id: str | None) -> Participant:
+    """Return the participant with this id in this event, creating one if needed."""
+    if participant_id:
+        found = session.get(Participant, participant_id)
+        if found is not None and found.event_id == event.id:
+            return found
+    participant = Participant(id=new_participant_id(), event_id=event.id, pseudonym="")
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def set_profile(
+    session: Session, participant: Participant, *, pseudonym: object, organisation_id: object
+) -> Participant:
+    """Set the optional pseudonym and organisation shown on a participant's next notes."""
+    participant.pseudonym = _text(pseudonym, p.PSEUDONYM_MAX)
+    if organisation_id in (None, "", 0):
+        participant.organisation_id = None
+    else:
+        try:
+            org_id = int(organisation_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise DomainError(p.BAD_REQUEST) from exc
+        org = session.get(Organisation, org_id)
+        if org is None or org.event_id != participant.event_id:
+            raise DomainError(p.NOT_FOUND)
+        participant.organisation_id = org.id
+    session.flush()
+    return participant

@@ -1,0 +1,23 @@
+"""Client op ids: a replayed command is applied once and answered with the first answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Operation
+
+
+def previous_answer(session: Session, actor: str, op_id: str) -> dict[str, Any] | None:
+    """Return the answer given the first time this op was applied, if it was."""
+    return session.scalar(
+        select(Operation.answer).where(Operation.actor == actor, Operation.op_id == op_id)
+    )
+
+
+def remember(session: Session, actor: str, op_id: str, answer: dict[str, Any]) -> None:
+    """Store the answer in the same transaction as the change it answers."""
+    session.add(Operation(actor=actor, op_id=op_id, answer=answer))
+    session.flush()

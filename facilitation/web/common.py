@@ -1,0 +1,49 @@
+"""Helpers shared by the pages and the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext
+
+from .. import protocol as p
+from ..db import get_session
+from ..models import Event
+from ..netaddr import network_url
+from ..services import DomainError
+from ..services import events as event_service
+
+HTTP_STATUS = {
+    p.NOT_FOUND: 404,
+    p.FORBIDDEN: 403,
+    p.NOT_FACILITATOR: 403,
+    p.CONFLICT: 409,
+    p.DUPLICATE: 409,
+    p.COLUMN_NOT_EMPTY: 409,
+    p.LAST_COLUMN: 409,
+}
+
+
+def error_body(exc: DomainError) -> tuple[dict[str, Any], int]:
+    """A DomainError as the JSON error body and its HTTP status."""
+    body = p.error(exc.code, gettext(p.MESSAGES[exc.code]), **exc.details)
+    return body, HTTP_STATUS.get(exc.code, 400)
+
+
+def load_event(code: str) -> Event:
+    """The event with this join code, or DomainError(not_found)."""
+    return event_service.find_event(get_session(), code)
+
+
+def public_base_url() -> str:
+    """Base URL that phones can open: PUBLIC_URL, else the LAN address when the page
+    was opened on localhost, else the address the page was opened with."""
+    cfg = current_app.config
+    if cfg["PUBLIC_URL"]:
+        return cfg["PUBLIC_URL"]
+    host = request.host.rsplit(":", 1)[0].strip("[]")
+    if host in ("localhost", "127.0.0.1", "::1"):
+        port = request.host.rsplit(":", 1)[1] if ":" in request.host else cfg["PORT"]
+        return network_url("0.0.0.0", int(port))
+    return request.host_url.rstrip("/")

@@ -1,0 +1,297 @@
+"""Pages for people: home, join, event, phone board, projector, console."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlparse
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, gettext
+
+from .. import protocol as p
+from ..db import get_session
+from ..export.markdown import board_markdown
+from ..identity import ensure_participant, grant_facilitator, is_facilitator
+from ..mirror import board_file_parts, board_note, markdown_labels
+from ..models import Event, Participant, Workshop
+from ..services import DomainError
+from ..services import boards as board_service
+from ..services import events as event_service
+from .common import load_event, public_base_url
+
+bp = Blueprint("pages", __name__)
+
+
+def _event_or_404(code: str) -> Event:
+    try:
+        return load_event(code)
+    except DomainError:
+        abort(404)
+
+
+def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
+    try:
+        return board_service.get_workshop(get_session(), event, workshop_id)
+    except DomainError:
+        abort(404)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    """Home: create an event, or type a code to join one."""
+    return render_template("home.html", form={}, error=None)
+
+
+@bp.post("/events")
+def create_event() -> Response | tuple[str, int]:
+    """Create an event from the home form; show the facilitator link once."""
+    db = get_session()
+    form = {k: request.form.get(k, "") for k in ("title", "place", "starts_on", "ends_on", "description")}
+    try:
+        event, token = event_service.create_event(db, **form)
+    except DomainError as exc:
+        db.rollback()
+        return render_template("home.html", form=form, error=gettext(p.MESSAGES[exc.code])), 400
+    db.commit()
+    grant_facilitator(event)
+    ensure_participant(db, event)
+    db.commit()
+    base = public_base_url()
+    return _no_store(
+        make_response(
+            render_template(
+                "created.html",
+                event=event,
+                facilitator_url=f"{base}/f/{token}",
+                join_url=f"{base}/{event.code}",
+            )
+        )
+    )
+
+
+@bp.get("/join")
+def join() -> Response:
+    """The join form's target: go to the event of the typed code."""
+    code = event_service.normalise_code(request.args.get("code", ""))
+    try:
+        load_event(code)
+    except DomainError:
+        return make_response(
+            render_template("home.html", form={}, error=gettext("No event has this code."), code=code),
+            404,
+        )
+    return redirect(url_for("pages.event_page", code=code))
+
+
+@bp.get("/f/<token>")
+def facilitator_login(token: str) -> Response:
+    """The secret facilitator link: remember the right in the cookie, open the console."""
+    db = get_session()
+    event = event_service.event_for_token(db, token)
+    if event is None:
+        abort(404)
+    grant_facilitator(event)
+    ensure_participant(db, event)
+    db.commit()
+    return redirect(url_for("pages.console", code=event.code))
+
+
+@bp.get("/lang/<lang>")
+def set_language(lang: str) -> Response:
+    """The language switch: remember the choice and go back."""
+    target = request.args.get("next") or "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/"):
+        target = "/"
+    response = redirect(target)
+    if lang in ("fr", "en"):
+        response.set_cookie("lang", lang, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> dict:
+    """Liveness check for a reverse proxy or a supervisor."""
+    return {"ok": True}
+
+
+@bp.get("/<code>")
+def event_page(code: str) -> Response | str:
+    """The event a participant joined: profile and the list of workshops."""
+    if code != event_service.normalise_code(code):
+        return redirect(url_for("pages.event_page", code=event_service.normalise_code(code)))
+    event = _event_or_404(code)
+    db = get_session()
+    pid = ensure_participant(db, event)
+    db.commit()
+    participant = db.get(Participant, pid)
+    return render_template(
+        "event.html", event=event, participant=participant, facilitator=is_facilitator(event)
+    )
+
+
+@bp.post("/<code>/profile")
+def save_profile(code: str) -> Response:
+    """Save the optional pseudonym and organisation, then go back."""
+    event = _event_or_404(code)
+    db = get_session()
+    participant = db.get(Participant, ensure_participant(db, event))
+    try:
+        event_service.set_profile(
+            db,
+            participant,
+            pseudonym=request.form.get("pseudonym", "")[: p.PSEUDONYM_MAX],
+            organisation_id=request.form.get("organisation") or None,
+        )
+    except DomainError:
+        db.rollback()
+        abort(400)
+    db.commit()
+    target = request.form.get("next", "")
+    if not target.startswith(f"/{event.code}"):
+        target = url_for("pages.event_page", code=event.code)
+    return redirect(target)
+
+
+@bp.get("/<code>/w/<int:workshop_id>")
+def phone_board(code: str, workshop_id: int) -> str:
+    """The phone screen of a workshop: write notes, see everyone's, live."""
+    event = _event_or_404(code)
+    workshop = _workshop_or_404(event, workshop_id)
+    db = get_session()
+    participant = db.get(Participant, ensure_participant(db, event))
+    db.commit()
+    return render_template(
+        "phone.html", event=event, workshop=workshop, participant=participant, colors=p.COLORS,
+        note_max=p.NOTE_MAX, facilitator=is_facilitator(event),
+    )
+
+
+@bp.get("/<code>/w/<int:workshop_id>/screen")
+def projector(code: str, workshop_id: int) -> str:
+    """The projector screen: QR code, code to join, columns of notes; no controls."""
+    event = _event_or_404(code)
+    workshop = _workshop_or_404(event, workshop_id)
+    db = get_session()
+    ensure_participant(db, event)
+    db.commit()
+    base = public_base_url()
+    return render_template(
+        "projector.html",
+        event=event,
+        workshop=workshop,
+        join_url=f"{base}/{event.code}/w/{workshop.id}",
+        join_host=base.split("://", 1)[-1],
+    )
+
+
+@bp.get("/<code>/qr.svg")
+def qr_code(code: str) -> Response:
+    """A QR code (SVG) to join the event, or one workshop with ?w=<id>."""
+    event = _event_or_404(code)
+    target = f"{public_base_url()}/{event.code}"
+    workshop_id = request.args.get("w", type=int)
+    if workshop_id:
+        target += f"/w/{_workshop_or_404(event, workshop_id).id}"
+    buf = io.BytesIO()
+    segno.make(target, error="m").save(buf, kind="svg", scale=10, border=2, xmldecl=False)
+    response = make_response(buf.getvalue())
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _facilitator_event(code: str) -> Event:
+    event = _event_or_404(code)
+    if not is_facilitator(event):
+        abort(403)
+    return event
+
+
+@bp.get("/<code>/console")
+def console(code: str) -> str:
+    """The facilitator console: event, organisations, workshops, columns."""
+    event = _facilitator_event(code)
+    return render_template("console.html", event=event, join_url=f"{public_base_url()}/{event.code}")
+
+
+@bp.get("/<code>/console/w/<int:workshop_id>")
+def console_board(code: str, workshop_id: int) -> str:
+    """The facilitator's board: moderate notes, drag them between columns."""
+    event = _facilitator_event(code)
+    workshop = _workshop_or_404(event, workshop_id)
+    return render_template(
+        "console_board.html", event=event, workshop=workshop, colors=p.COLORS, note_max=p.NOTE_MAX
+    )
+
+
+@bp.get("/<code>/w/<int:workshop_id>/notes.md")
+def download_markdown(code: str, workshop_id: int) -> Response:
+    """Download the board's Markdown note (the facilitator only)."""
+    event = _facilitator_event(code)
+    workshop = _workshop_or_404(event, workshop_id)
+    board = workshop.board
+    # The note is part of the report: it is written in the event's language, as on disk.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = board_markdown(board_note(get_session(), board), markdown_labels())
+    _, stem = board_file_parts(board)
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.md"'
+    return _no_store(response)
+
+
+def _api_error(code: str, status: int) -> Response | None:
+    if request.path.startswith("/api/"):
+        response = jsonify(p.error(code, gettext(p.MESSAGES[code])))
+        response.status_code = status
+        return response
+    return None
+
+
+@bp.app_errorhandler(404)
+def not_found(_exc: Exception) -> Response | tuple[str, int]:
+    """A friendly page for a wrong address or code (JSON under /api/)."""
+    return _api_error(p.NOT_FOUND, 404) or render_template("error.html", title=gettext("Not found"),
+                           message=gettext("This page or this code does not exist.")), 404
+
+
+@bp.app_errorhandler(403)
+def forbidden(_exc: Exception) -> tuple[str, int]:
+    """Explain how to get facilitator rights."""
+    return render_template("error.html", title=gettext("Facilitators only"),
+                           message=gettext("Open the secret facilitator link you received when the event was created.")), 403
+
+
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+def refused_request(exc: Exception) -> Response | tuple[str, int]:
+    """A wrong method or a body over MAX_CONTENT_LENGTH."""
+    status = getattr(exc, "code", 400)
+    code = p.TOO_LONG if status == 413 else p.BAD_REQUEST
+    return _api_error(code, status) or (render_template(
+        "error.html", title=gettext("Not valid"), message=gettext(p.MESSAGES[code])), status)
+
+
+@bp.app_errorhandler(400)
+def bad_request(_exc: Exception) -> Response | tuple[str, int]:
+    """A form that could not be read."""
+    return _api_error(p.BAD_REQUEST, 400) or render_template("error.html", title=gettext("Not valid"),
+                           message=gettext(p.MESSAGES[p.BAD_REQUEST])), 400

@@ -1,0 +1,167 @@
+// The one socket connection of a board screen: join and catch up by sequence
+// number, op ids on every command, and an outbox kept in localStorage so that
+// nothing typed is lost on a reconnect, a reload or a crash.
+import { io } from "../vendor/socket.io.esm.min.js";
+
+const BROADCASTS = ["note:added", "note:edited", "note:moved", "note:deleted", "board:columns", "board:workshop"];
+const ACK_TIMEOUT = 10000;
+const MAX_RETRIES = 5;
+
+export function newOpId() {
+  // crypto.randomUUID needs HTTPS; a venue's laptop serves plain HTTP on the LAN.
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function storageKey(board) {
+  return `relais:outbox:${board}`;
+}
+
+function loadOutbox(board) {
+  try {
+    const items = JSON.parse(localStorage.getItem(storageKey(board)) || "[]");
+    return Array.isArray(items) ? items : [];
+  } catch {
+    return [];
+  }
+}
+
+export class BoardLink {
+  /**
+   * handlers: snapshot(board, mine, facilitator), change(name, data), mine(ids),
+   * acked(item, ack), rejected(item, error), outbox(items), status(state), deleted()
+   */
+  constructor(boardId, handlers) {
+    this.board = boardId;
+    this.h = handlers;
+    this.seq = null;
+    this.joined = false;
+    this.joinToken = 0;
+    this.buffer = null;
+    this.sending = false;
+    this.outbox = loadOutbox(boardId);
+    this.socket = io({ reconnectionDelayMax: 5000 });
+    this.socket.on("connect", () => this.join());
+    this.socket.on("disconnect", () => {
+      this.joined = false;
+      this.sending = false;
+      this.status();
+    });
+    for (const name of BROADCASTS) this.socket.on(name, (data) => this.receive(name, data));
+    this.socket.on("board:deleted", (data) => {
+      if (data && data.board === this.board) this.h.deleted?.();
+    });
+    window.addEventListener("online", () => this.status());
+    window.addEventListener("offline", () => this.status());
+    this.h.outbox?.(this.outbox);
+    this.status();
+  }
+
+  status() {
+    let state = "online";
+    if (!navigator.onLine) state = "offline";
+    else if (!this.socket.connected || !this.joined) state = "reconnecting";
+    this.h.status?.(state, this.outbox.length);
+  }
+
+  save() {
+    try {
+      localStorage.setItem(storageKey(this.board), JSON.stringify(this.outbox));
+    } catch {
+      // Storage full or disabled: the outbox still lives in memory until sent.
+    }
+    this.h.outbox?.(this.outbox);
+  }
+
+  join() {
+    const token = ++this.joinToken;
+    this.buffer = [];
+    this.joined = false;
+    const payload = { board: this.board };
+    if (this.seq !== null) payload.since = this.seq;
+    this.socket.timeout(ACK_TIMEOUT).emit("board:join", payload, (err, ack) => {
+      if (token !== this.joinToken) return; // a newer join superseded this one
+      if (err || !ack) {
+        if (this.socket.connected) setTimeout(() => token === this.joinToken && this.join(), 2000);
+        return;
+      }
+      if (!ack.ok) {
+        this.buffer = null;
+        this.h.rejected?.({ event: "board:join", payload }, ack.error);
+        return;
+      }
+      if (ack.board) {
+        this.seq = ack.board.seq;
+        this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
+      } else {
+        for (const change of ack.changes) this.apply(change.event, change.data);
+        this.h.mine?.(ack.mine || []);
+      }
+      const buffered = this.buffer || [];
+      this.buffer = null;
+      for (const [name, data] of buffered) this.receive(name, data);
+      this.joined = true;
+      this.status();
+      this.flush();
+    });
+  }
+
+  receive(name, data) {
+    if (!data || data.board !== this.board) return;
+    if (this.buffer) {
+      this.buffer.push([name, data]);
+      return;
+    }
+    if (this.seq === null || data.seq <= this.seq) return; // already applied
+    if (data.seq > this.seq + 1) {
+      this.join(); // a gap: ask for the changes since the last one seen
+      return;
+    }
+    this.apply(name, data);
+  }
+
+  apply(name, data) {
+    this.seq = data.seq;
+    this.h.change(name, data);
+  }
+
+  /** Queue a command; it is kept on the device until the server acknowledges it. */
+  send(event, payload) {
+    const item = { op: newOpId(), event, payload: { ...payload, board: this.board }, tries: 0 };
+    this.outbox.push(item);
+    this.save();
+    this.flush();
+    this.status();
+    return item;
+  }
+
+  flush() {
+    if (!this.joined || this.sending || !this.outbox.length || !this.socket.connected) return;
+    const item = this.outbox[0];
+    this.sending = true;
+    this.socket.timeout(ACK_TIMEOUT).emit(item.event, { ...item.payload, op: item.op }, (err, ack) => {
+      this.sending = false;
+      if (err || !ack) {
+        // No answer: keep it. The same op id is sent again, and applied once.
+        if (this.socket.connected) setTimeout(() => this.flush(), 1000);
+        return;
+      }
+      if (!ack.ok && ack.error.code === "not_joined") {
+        this.join();
+        return;
+      }
+      if (!ack.ok && ack.error.code === "internal" && ++item.tries < MAX_RETRIES) {
+        this.save();
+        setTimeout(() => this.flush(), 2000 * item.tries);
+        return;
+      }
+      this.outbox = this.outbox.filter((x) => x.op !== item.op);
+      this.save();
+      if (ack.ok) this.h.acked?.(item, ack);
+      else this.h.rejected?.(item, ack.error);
+      this.status();
+      this.flush();
+    });
+  }
+}

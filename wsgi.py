@@ -1,0 +1,45 @@
+"""Serve Relais: `python wsgi.py` (what `make run` does).
+
+gevent by default (ASYNC_MODE=gevent); ASYNC_MODE=eventlet is also supported.
+Monkey-patching must happen before anything else is imported, so it lives here
+and only here.
+"""
+
+import os
+
+ASYNC_MODE = os.environ.get("ASYNC_MODE", "gevent")
+if ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+elif ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+
+import logging  # noqa: E402
+
+from facilitation import create_app  # noqa: E402
+from facilitation.extensions import socketio  # noqa: E402
+from facilitation.mirror import write_all  # noqa: E402
+from facilitation.netaddr import network_url  # noqa: E402
+from facilitation.security import configure_logging  # noqa: E402
+
+app = create_app()
+
+
+def main() -> None:
+    """Print where to connect, then serve until stopped."""
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
+    host, port = app.config["HOST"], app.config["PORT"]
+    public = app.config["PUBLIC_URL"] or network_url(host, port)
+    print(f"Relais ({ASYNC_MODE}) — sur cet ordinateur : http://127.0.0.1:{port}", flush=True)
+    print(f"Relais — pour les téléphones (même wifi) : {public}", flush=True)
+    socketio.start_background_task(write_all, app)
+    # log_output=False: the server's own access log would print client addresses.
+    extra = {"error_log": logging.getLogger("relais.server")} if ASYNC_MODE == "gevent" else {}
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)
+
+
+if __name__ == "__main__":
+    main()
