@@ -29,17 +29,23 @@ class _Pending:
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.running = 0
         self.lock = threading.Lock()
 
     def add(self, board_id: int) -> bool:
         with self.lock:
             fresh = board_id not in self.ids
             self.ids.add(board_id)
+            self.running += fresh
             return fresh
 
     def take(self, board_id: int) -> None:
         with self.lock:
             self.ids.discard(board_id)
+
+    def done(self) -> None:
+        with self.lock:
+            self.running -= 1
 
 
 def board_note(db: Session, board: Board) -> BoardNote:
@@ -113,6 +119,18 @@ def _write_later(app: Flask, pending: _Pending, board_id: int) -> None:
         write_board(app, board_id)
     except Exception:
         log.exception("could not write the Markdown note of board %s", board_id)
+    finally:
+        pending.done()
+
+
+def wait_idle(app: Flask, timeout: float = 10.0) -> bool:
+    """Wait until no write is scheduled or running (tests, and a clean shutdown)."""
+    pending: _Pending = app.extensions["relais.mirror"]
+    waited = 0.0
+    while pending.running and waited < timeout:
+        socketio.sleep(0.02)
+        waited += 0.02
+    return not pending.running
 
 
 def write_all(app: Flask) -> int:

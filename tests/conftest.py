@@ -1,0 +1,120 @@
+"""Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL where it runs)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from facilitation import create_app
+from facilitation.db import make_engine
+from facilitation.extensions import socketio
+from facilitation.mirror import wait_idle
+from facilitation.models import Base
+
+from .factories import World, make_world
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means: skip with the reason
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for this test run."""
+    reason = _postgres_available()
+    if reason:
+        pytest.skip(reason)
+    name = f"relais_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """The database of one test: a SQLite file, or an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A SQLite database file, for tests that need only one backend."""
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def app_config(tmp_path, url: str) -> dict:
+    """The settings of a test app."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret",
+        "ASYNC_MODE": "threading",
+        "NOTES_DIR": str(tmp_path / "notes"),
+        "MIRROR_DELAY": 0.05,
+        "REDIS_URL": "",
+        "PUBLIC_URL": "http://relais.test",
+    }
+
+
+@pytest.fixture
+def app(tmp_path, db_url):
+    """A Relais app in threading mode on this test's database."""
+    application = create_app(app_config(tmp_path, db_url))
+    yield application
+    assert wait_idle(application), "a Markdown write was still running"
+    application.extensions["relais.engine"].dispose()
+
+
+@pytest.fixture
+def session(db_url) -> Iterator[Session]:
+    """A plain SQLAlchemy session (no Flask) for the service tests."""
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    with sessionmaker(engine, expire_on_commit=False)() as db:
+        yield db
+    engine.dispose()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """An event with two organisations and two workshops, made through the services."""
+    return make_world(app)
+
+
+@pytest.fixture
+def sio():
+    """The app's SocketIO object, for test clients."""
+    return socketio

@@ -1,0 +1,98 @@
+"""Factories: the world a test needs, made through the real services and routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+
+from facilitation.db import get_session
+from facilitation.extensions import socketio
+from facilitation.services import boards as board_service
+from facilitation.services import events as event_service
+
+COLUMNS = ["Constats", "Difficultés", "Idées"]
+
+
+@dataclass
+class World:
+    """Ids of an event made for a test."""
+
+    app: Flask
+    code: str
+    event_id: int
+    token: str
+    workshops: list[int]
+    boards: list[int]
+    columns: dict[int, list[int]] = field(default_factory=dict)  # board -> column ids
+    organisations: list[int] = field(default_factory=list)
+
+
+def make_world(app: Flask, *, workshops: int = 2) -> World:
+    """Create an event, two organisations and workshops (each with three columns)."""
+    with app.app_context():
+        db = get_session()
+        event, token = event_service.create_event(
+            db, title="Rencontre inter-associative", place="Lyon", starts_on="2026-12-03",
+            ends_on="2026-12-04",
+        )
+        orgs = [
+            event_service.add_organisation(db, event, name="Cabiria", city="Lyon", country="France"),
+            event_service.add_organisation(db, event, name="Espace P", city="Bruxelles", country="Belgique"),
+        ]
+        made = [
+            board_service.add_workshop(db, event, COLUMNS, title=f"Atelier {i + 1}",
+                                       question="Quelles violences en ligne ?", day="2026-12-04")
+            for i in range(workshops)
+        ]
+        db.commit()
+        return World(
+            app=app,
+            code=event.code,
+            event_id=event.id,
+            token=token,
+            workshops=[w.id for w in made],
+            boards=[w.board.id for w in made],
+            columns={w.board.id: [c.id for c in w.board.columns] for w in made},
+            organisations=[o.id for o in orgs],
+        )
+
+
+@dataclass
+class Phone:
+    """A browser: its HTTP client (cookies) and its socket."""
+
+    http: FlaskClient
+    sock: SocketIOTestClient
+
+    def emit(self, event: str, payload: object) -> dict:
+        """Send an event and return its acknowledgement."""
+        return self.sock.emit(event, payload, callback=True)
+
+    def received(self, name: str | None = None) -> list[dict]:
+        """Payloads received since last asked (only events called name, if given)."""
+        return [m["args"][0] for m in self.sock.get_received() if name is None or m["name"] == name]
+
+
+def phone(world: World, workshop_index: int = 0, *, facilitator: bool = False, join: bool = True) -> Phone:
+    """A participant (or the facilitator) who opened a board page and joined its room."""
+    http = world.app.test_client()
+    if facilitator:
+        assert http.get(f"/f/{world.token}").status_code == 302
+    assert http.get(f"/{world.code}/w/{world.workshops[workshop_index]}").status_code == 200
+    sock = socketio.test_client(world.app, flask_test_client=http)
+    device = Phone(http, sock)
+    if join:
+        ack = device.emit("board:join", {"board": world.boards[workshop_index]})
+        assert ack["ok"], ack
+    return device
+
+
+_op_counter = iter(range(10**9))
+
+
+def op() -> str:
+    """A fresh op id."""
+    return f"op-test-{next(_op_counter):08d}"

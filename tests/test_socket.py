@@ -1,0 +1,270 @@
+"""Socket handlers through Flask-SocketIO's test clients, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitation import protocol as p
+from facilitation.db import get_session
+from facilitation.models import BoardChange, Note, Operation
+
+from .factories import op, phone
+
+
+def _count_notes(app) -> int:
+    with app.app_context():
+        return get_session().scalar(select(func.count(Note.id)))
+
+
+def test_notes_reach_everyone_on_the_board_and_nobody_else(world):
+    alice, bob = phone(world), phone(world)
+    other_board = phone(world, 1)
+    board, column = world.boards[0], world.columns[world.boards[0]][0]
+
+    ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": "Bonjour **tous**"})
+    assert ack["ok"] and ack["seq"] == 1
+    assert ack["note"]["html"] == "<p>Bonjour <strong>tous</strong></p>"
+
+    for device in (alice, bob):
+        added = device.received(p.NOTE_ADDED)
+        assert [a["note"]["id"] for a in added] == [ack["note"]["id"]]
+        assert added[0]["seq"] == 1 and added[0]["board"] == board
+    assert other_board.received() == []
+
+
+def test_edit_move_delete_roundtrip_with_sequence_numbers(world):
+    alice, fac = phone(world), phone(world, facilitator=True)
+    board = world.boards[0]
+    cols = world.columns[board]
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": cols[0], "text": "a"})["note"]
+
+    edited = alice.emit(p.NOTE_EDIT, {"op": op(), "board": board, "note": note["id"], "text": "b",
+                                      "version": note["version"]})
+    assert edited["ok"] and edited["note"]["text"] == "b" and edited["note"]["version"] == 2
+    moved = fac.emit(p.NOTE_MOVE, {"op": op(), "board": board, "note": note["id"], "column": cols[2], "index": 0})
+    assert moved["ok"] and moved["note"]["column"] == cols[2] and moved["order"] == [note["id"]]
+    deleted = fac.emit(p.NOTE_DELETE, {"op": op(), "board": board, "note": note["id"]})
+    assert deleted["ok"] and deleted["seq"] == 4
+
+    seqs = [m["seq"] for m in alice.received()]
+    assert seqs == [1, 2, 3, 4]
+    assert _count_notes(world.app) == 0
+
+
+def test_a_participant_cannot_change_anothers_note(world):
+    alice, mallory = phone(world), phone(world)
+    board = world.boards[0]
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
+                                   "text": "à moi"})["note"]
+    mallory.received()
+    for event, extra in ((p.NOTE_EDIT, {"text": "volé"}), (p.NOTE_DELETE, {})):
+        ack = mallory.emit(event, {"op": op(), "board": board, "note": note["id"], **extra})
+        assert ack == {"ok": False, "error": {"code": p.FORBIDDEN, "message": ack["error"]["message"]}}
+    ack = mallory.emit(p.NOTE_MOVE, {"op": op(), "board": board, "note": note["id"],
+                                     "column": world.columns[board][1], "index": 0})
+    assert ack["error"]["code"] == p.NOT_FACILITATOR
+    assert mallory.received() == [] and alice.received(p.NOTE_EDITED) == []
+    with world.app.app_context():
+        stored = get_session().get(Note, note["id"])
+        assert (stored.text, stored.column_id, stored.version) == ("à moi", world.columns[board][0], 1)
+
+
+def test_the_facilitator_edits_any_note(world):
+    alice, fac = phone(world), phone(world, facilitator=True)
+    board = world.boards[0]
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
+                                   "text": "brouillon"})["note"]
+    ack = fac.emit(p.NOTE_EDIT, {"op": op(), "board": board, "note": note["id"], "text": "propre"})
+    assert ack["ok"] and ack["note"]["text"] == "propre"
+
+
+def test_an_edit_on_an_old_version_is_refused_with_the_new_one(world):
+    alice, fac = phone(world), phone(world, facilitator=True)
+    board = world.boards[0]
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
+                                   "text": "v1"})["note"]
+    assert fac.emit(p.NOTE_EDIT, {"op": op(), "board": board, "note": note["id"], "text": "v2",
+                                  "version": 1})["ok"]
+    ack = alice.emit(p.NOTE_EDIT, {"op": op(), "board": board, "note": note["id"], "text": "v1 bis",
+                                   "version": 1})
+    assert ack["error"]["code"] == p.CONFLICT and ack["error"]["note"]["text"] == "v2"
+
+
+def test_a_replayed_op_is_applied_once_and_answered_the_same(world):
+    alice = phone(world)
+    board = world.boards[0]
+    payload = {"op": op(), "board": board, "column": world.columns[board][0], "text": "une fois"}
+    first = alice.emit(p.NOTE_ADD, payload)
+    again = alice.emit(p.NOTE_ADD, payload)
+    assert first == again
+    assert _count_notes(world.app) == 1
+    assert len(alice.received(p.NOTE_ADDED)) == 1
+
+
+def test_events_for_a_board_not_joined_are_refused(world):
+    alice = phone(world, 0)
+    board2 = world.boards[1]
+    ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": board2, "column": world.columns[board2][0], "text": "x"})
+    assert ack["error"]["code"] == p.NOT_JOINED
+    assert _count_notes(world.app) == 0
+
+
+def test_a_board_of_another_event_cannot_be_joined(app, world):
+    from .factories import make_world
+
+    other = make_world(app, workshops=1)
+    alice = phone(world)
+    ack = alice.emit(p.BOARD_JOIN, {"board": other.boards[0]})
+    assert ack["error"]["code"] == p.FORBIDDEN
+    ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": other.boards[0],
+                                  "column": other.columns[other.boards[0]][0], "text": "x"})
+    assert ack["error"]["code"] == p.NOT_JOINED
+
+
+def test_a_column_of_another_board_is_refused(world):
+    alice = phone(world)
+    ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                  "column": world.columns[world.boards[1]][0], "text": "x"})
+    assert ack["error"]["code"] == p.WRONG_BOARD
+
+
+def test_a_socket_without_a_participant_cookie_cannot_join(app, world, sio):
+    stranger = sio.test_client(app)
+    ack = stranger.emit(p.BOARD_JOIN, {"board": world.boards[0]}, callback=True)
+    assert ack["error"]["code"] == p.FORBIDDEN
+
+
+BAD_PAYLOADS = {
+    p.BOARD_JOIN: [None, [], "x", {}, {"board": "1"}, {"board": True}, {"board": 0}, {"board": 1, "since": -1},
+                   {"board": 2**40}],
+    p.BOARD_LEAVE: [None, {}, {"board": 1.5}],
+    p.NOTE_ADD: [
+        None, 42, {}, {"board": "1", "column": "C", "text": "x", "op": "op-12345678"},
+        {"op": "court", "board": "B", "column": "C", "text": "x"},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": ""},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": "   \n "},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": "x" * 501},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": ["x"]},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": "x", "color": "black"},
+        {"op": "op-12345678", "board": "B", "column": "C", "text": "x", "color": 3},
+        {"op": "<script>x</script>", "board": "B", "column": "C", "text": "x"},
+    ],
+    p.NOTE_EDIT: [None, {"op": "op-12345678", "board": "B", "note": "1"},
+                  {"op": "op-12345678", "board": "B", "note": 1, "text": 5},
+                  {"op": "op-12345678", "board": "B", "note": 999999, "text": "x"}],
+    p.NOTE_MOVE: [None, {"op": "op-12345678", "board": "B", "note": 1, "column": "C"},
+                  {"op": "op-12345678", "board": "B", "note": 1, "column": "C", "index": -1},
+                  {"op": "op-12345678", "board": "B", "note": 1, "column": "C", "index": "0"}],
+    p.NOTE_DELETE: [None, {"board": "B", "note": 1}, {"op": "op-12345678", "board": "B", "note": 999999}],
+}
+
+EXPECTED_CODES = {p.BAD_REQUEST, p.EMPTY, p.TOO_LONG, p.BAD_COLOR, p.NOT_FOUND, p.FORBIDDEN, p.NOT_FACILITATOR}
+
+
+def _fill(payload, world):
+    if not isinstance(payload, dict):
+        return payload
+    board = world.boards[0]
+    swap = {"B": board, "C": world.columns[board][0]}
+    return {k: swap.get(v, v) if isinstance(v, str) else v for k, v in payload.items()}
+
+
+@pytest.mark.parametrize("event", sorted(BAD_PAYLOADS))
+def test_bad_payloads_get_an_error_code_and_change_nothing(world, event):
+    fac = phone(world, facilitator=True)
+    watcher = phone(world)
+    with world.app.app_context():
+        before = (get_session().scalar(select(func.count(BoardChange.id))),
+                  get_session().scalar(select(func.count(Operation.id))))
+    for payload in BAD_PAYLOADS[event]:
+        ack = fac.emit(event, _fill(payload, world))
+        assert ack["ok"] is False, payload
+        assert ack["error"]["code"] in EXPECTED_CODES, (payload, ack)
+        assert ack["error"]["message"]
+    with world.app.app_context():
+        after = (get_session().scalar(select(func.count(BoardChange.id))),
+                 get_session().scalar(select(func.count(Operation.id))))
+    assert before == after
+    assert watcher.received() == []
+    # The worker is still up: a good command still works.
+    ack = fac.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                "column": world.columns[world.boards[0]][0], "text": "ok"})
+    assert ack["ok"]
+
+
+def test_error_messages_are_translated(world):
+    alice = phone(world)
+    alice.http.set_cookie("lang", "en")
+    english = phone(world)
+    english.http.set_cookie("lang", "en")
+    english.sock.disconnect()
+    from facilitation.extensions import socketio
+
+    english.sock = socketio.test_client(world.app, flask_test_client=english.http)
+    assert english.emit(p.BOARD_JOIN, {"board": world.boards[0]})["ok"]
+    payload = {"op": op(), "board": world.boards[0], "column": world.columns[world.boards[0]][0], "text": ""}
+    assert english.emit(p.NOTE_ADD, payload)["error"]["message"] == "The text is empty."
+    french = phone(world)
+    assert french.emit(p.NOTE_ADD, payload)["error"]["message"] == "Le texte est vide."
+
+
+def test_unknown_events_get_an_error(world):
+    alice = phone(world)
+    ack = alice.emit("board:explode", {"board": world.boards[0]})
+    assert ack["error"]["code"] == p.UNKNOWN_EVENT
+
+
+def test_reconnect_with_last_seq_gets_only_missed_changes(world):
+    alice, bob = phone(world), phone(world)
+    board, cols = world.boards[0], world.columns[world.boards[0]]
+    alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": cols[0], "text": "1"})
+    bob.sock.disconnect()
+    for text in ("2", "3"):
+        alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": cols[0], "text": text})
+    bob = phone(world, join=False)
+    ack = bob.emit(p.BOARD_JOIN, {"board": board, "since": 1})
+    assert ack["ok"] and ack["seq"] == 3
+    assert [c["data"]["note"]["text"] for c in ack["changes"]] == ["2", "3"]
+    assert [c["event"] for c in ack["changes"]] == [p.NOTE_ADDED, p.NOTE_ADDED]
+    up_to_date = bob.emit(p.BOARD_JOIN, {"board": board, "since": 3})
+    assert up_to_date["changes"] == [] and up_to_date["seq"] == 3
+    ahead = bob.emit(p.BOARD_JOIN, {"board": board, "since": 99})
+    assert ahead["board"]["seq"] == 3 and len(ahead["board"]["notes"]) == 3
+
+
+def test_join_answers_a_snapshot_with_own_note_ids(world):
+    alice, bob = phone(world), phone(world)
+    board, col = world.boards[0], world.columns[world.boards[0]][1]
+    mine = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": col, "text": "a"})["note"]["id"]
+    bob.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": col, "text": "b"})
+    ack = alice.emit(p.BOARD_JOIN, {"board": board})
+    snap = ack["board"]
+    assert ack["mine"] == [mine]
+    assert [c["title"] for c in snap["columns"]] == ["Constats", "Difficultés", "Idées"]
+    assert [n["text"] for n in snap["notes"]] == ["a", "b"]
+    assert snap["workshop"]["question"] == "Quelles violences en ligne ?"
+    assert ack["facilitator"] is False
+
+
+def test_script_in_a_note_is_never_sent_as_markup(world):
+    alice = phone(world)
+    board = world.boards[0]
+    text = '<script>alert(1)</script> <img src=x onerror=alert(2)> [lien](javascript:alert(3))'
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
+                                   "text": text})["note"]
+    assert note["text"] == text  # stored as source
+    html = note["html"]
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_pseudonym_and_organisation_of_the_profile_sign_new_notes(world):
+    alice = phone(world, join=False)
+    response = alice.http.post(f"/{world.code}/profile",
+                               data={"pseudonym": "Louve", "organisation": str(world.organisations[0])})
+    assert response.status_code == 302
+    alice.emit(p.BOARD_JOIN, {"board": world.boards[0]})
+    note = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                   "column": world.columns[world.boards[0]][0], "text": "x"})["note"]
+    assert (note["pseudonym"], note["organisation"]) == ("Louve", "Cabiria")
