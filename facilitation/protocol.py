@@ -115,7 +115,7 @@ def _int(lo: int, hi: int) -> Callable[[str, Any], int]:
 
 ID = _int(1, 2**31 - 1)
 COUNT = _int(0, 2**31 - 1)
-_OP_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,%d}$" % OP_ID_MAX)
+_OP_RE = re.compile(rf"^[A-Za-z0-9_.:-]{{8,{OP_ID_MAX}}}$")
 
 
 def _op(name: str, value: Any) -> str:

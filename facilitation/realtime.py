@@ -21,10 +21,9 @@ from .extensions import socketio
 from .identity import actor_for
 from .mirror import schedule_mirror
 from .models import Board, Event
-from .services import Actor, DomainError
+from .services import Actor, DomainError, ops
 from .services import boards as board_service
 from .services import notes as note_service
-from .services import ops
 
 log = logging.getLogger("relais.realtime")
 

@@ -7,8 +7,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
@@ -143,20 +142,26 @@ def _organisation_fields(org: Organisation, fields: dict[str, object]) -> None:
         org.country = _text(fields["country"], 80)
 
 
-def _flush_unique(session: Session) -> None:
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:
-        raise DomainError(p.DUPLICATE) from exc
+def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
+    # Case-insensitive: "cabiria" and "Cabiria" are the same association.
+    clash = session.scalar(
+        select(Organisation.id).where(
+            Organisation.event_id == event_id,
+            func.lower(Organisation.name) == name.lower(),
+            Organisation.id != (own_id or 0),
+        )
+    )
+    if clash is not None:
+        raise DomainError(p.DUPLICATE)
 
 
 def add_organisation(session: Session, event: Event, **fields: object) -> Organisation:
     """Add an association to the event's list."""
     org = Organisation(event_id=event.id, city="", country="")
     _organisation_fields(org, {"name": fields.get("name"), **fields})
+    _check_unique_name(session, event.id, org.name, None)
     session.add(org)
-    _flush_unique(session)
+    session.flush()
     return org
 
 
@@ -170,8 +175,10 @@ def get_organisation(session: Session, event: Event, org_id: int) -> Organisatio
 
 def update_organisation(session: Session, org: Organisation, **fields: object) -> Organisation:
     """Rename or relocate an organisation."""
-    _organisation_fields(org, fields)
-    _flush_unique(session)
+    with session.no_autoflush:
+        _organisation_fields(org, fields)
+        _check_unique_name(session, org.event_id, org.name, org.id)
+    session.flush()
     return org
 
 

@@ -276,8 +276,8 @@ def not_found(_exc: Exception) -> Response | tuple[str, int]:
 @bp.app_errorhandler(403)
 def forbidden(_exc: Exception) -> tuple[str, int]:
     """Explain how to get facilitator rights."""
-    return render_template("error.html", title=gettext("Facilitators only"),
-                           message=gettext("Open the secret facilitator link you received when the event was created.")), 403
+    message = gettext("Open the secret facilitator link you received when the event was created.")
+    return render_template("error.html", title=gettext("Facilitators only"), message=message), 403
 
 
 @bp.app_errorhandler(405)

@@ -1,0 +1,258 @@
+"""Pages and the JSON API through Flask's test client."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from facilitation import protocol as p
+from facilitation.mirror import wait_idle
+
+from .factories import op, phone
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _create(client, **extra):
+    data = {"title": "Rencontre", "place": "Lyon", "starts_on": "2026-12-03", "ends_on": "2026-12-04", **extra}
+    return client.post("/events", data=data)
+
+
+def test_home_is_french_by_default_and_english_on_request(client):
+    assert "Rejoindre une rencontre" in client.get("/").get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert "Join an event" in english
+    german = client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Rejoindre une rencontre" in german
+    client.get("/lang/en?next=/")
+    assert "Join an event" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_only_redirects_inside_the_site(client):
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+    assert client.get("/lang/en?next=//evil.example/").headers["Location"] == "/"
+
+
+def test_creating_an_event_shows_the_facilitator_link_once(client, app):
+    page = _create(client).get_data(as_text=True)
+    link = re.search(r"http://relais\.test/f/([A-Za-z0-9_-]+)", page).group(1)
+    code = re.search(r'id="join-code">([A-Z0-9]+)<', page).group(1)
+    # The creator is already the facilitator; a stranger is not.
+    assert client.get(f"/{code}/console").status_code == 200
+    stranger = app.test_client()
+    assert stranger.get(f"/{code}/console").status_code == 403
+    assert stranger.get(f"/f/{link}").status_code == 302
+    assert stranger.get(f"/{code}/console").status_code == 200
+    assert link not in client.get(f"/{code}/console").get_data(as_text=True)
+
+
+def test_bad_event_form_is_shown_again_with_an_error(client):
+    response = _create(client, title="")
+    assert response.status_code == 400
+    assert "Le texte est vide." in response.get_data(as_text=True)
+    assert _create(client, starts_on="2026-12-05").status_code == 400
+
+
+def test_join_by_typed_code(client, world):
+    typed = world.code.lower()[:3] + " " + world.code.lower()[3:]
+    assert client.get("/join", query_string={"code": typed}).headers["Location"] == f"/{world.code}"
+    assert client.get("/join", query_string={"code": "ZZZZZZ"}).status_code == 404
+    assert client.get(f"/{world.code.lower()}").headers["Location"] == f"/{world.code}"
+    page = client.get(f"/{world.code}").get_data(as_text=True)
+    assert "Atelier 1" in page and "Cabiria" in page
+
+
+def test_every_page_has_a_strict_csp_and_loads_nothing_from_elsewhere(client, world):
+    fac = world.app.test_client()
+    fac.get(f"/f/{world.token}")
+    w = world.workshops[0]
+    for c, path in [(client, "/"), (client, f"/{world.code}"), (client, f"/{world.code}/w/{w}"),
+                    (client, f"/{world.code}/w/{w}/screen"), (fac, f"/{world.code}/console"),
+                    (fac, f"/{world.code}/console/w/{w}")]:
+        response = c.get(path)
+        assert response.status_code == 200, path
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "connect-src 'self'" in csp
+        html = response.get_data(as_text=True)
+        # Nothing is loaded from an absolute address (links to our own public URL are fine).
+        assert not re.search(r'<(script|img|link|iframe|source|video|audio)\b[^>]*(src|href)="(https?:)?//',
+                             html), path
+        assert "<script>" not in html  # no inline script; CSP would block it anyway
+
+
+def test_qr_code_is_an_svg_of_the_public_address(client, world):
+    response = client.get(f"/{world.code}/qr.svg?w={world.workshops[0]}")
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    assert response.get_data(as_text=True).lstrip().startswith("<svg")
+    assert client.get(f"/{world.code}/qr.svg?w=99999").status_code == 404
+
+
+def test_qr_code_points_phones_to_the_lan_address_when_opened_on_localhost(tmp_path, sqlite_url):
+    from facilitation import create_app
+    from facilitation.netaddr import lan_addresses
+
+    from .conftest import app_config
+
+    app = create_app({**app_config(tmp_path, sqlite_url), "PUBLIC_URL": ""})
+    client = app.test_client()
+    page = client.post("/events", data={"title": "x"}, base_url="http://localhost:5000").get_data(as_text=True)
+    lan = lan_addresses()
+    expected = f"http://{lan[0]}:5000/f/" if lan else "http://127.0.0.1:5000/f/"
+    assert expected in page
+    page = client.post("/events", data={"title": "y"}, base_url="http://192.168.1.20:5000").get_data(as_text=True)
+    assert "http://192.168.1.20:5000/f/" in page
+    app.extensions["relais.engine"].dispose()
+
+
+def test_api_manages_workshops_columns_and_organisations(client):
+    created = client.post("/api/events", json={"title": "Rencontre", "starts_on": "2026-12-03"})
+    assert created.status_code == 201
+    code = created.json["event"]["code"]
+    assert created.json["facilitator_url"].startswith("http://relais.test/f/")
+    base = f"/api/events/{code}"
+
+    org = client.post(f"{base}/organisations", json={"name": "Cabiria", "city": "Lyon"})
+    assert org.status_code == 201
+    dup = client.post(f"{base}/organisations", json={"name": "cabiria"})
+    assert dup.status_code == 409 and dup.json["error"]["code"] == p.DUPLICATE
+    org_id = org.json["organisation"]["id"]
+    assert client.patch(f"{base}/organisations/{org_id}", json={"country": "France"}).json["organisation"][
+        "country"] == "France"
+
+    w = client.post(f"{base}/workshops", json={"title": "Atelier", "question": "Pourquoi ?", "day": "2026-12-04"})
+    assert w.status_code == 201
+    workshop = w.json["workshop"]
+    assert [c["title"] for c in workshop["columns"]] == ["Constats", "Difficultés", "Idées et propositions",
+                                                         "Questions"]
+    wid = workshop["id"]
+    col = client.post(f"{base}/workshops/{wid}/columns", json={"title": "Divers"})
+    assert col.status_code == 201 and col.json["columns"][-1]["title"] == "Divers"
+    cid = col.json["columns"][-1]["id"]
+    moved = client.patch(f"{base}/workshops/{wid}/columns/{cid}", json={"index": 0, "title": "Divers !"})
+    assert moved.json["columns"][0]["title"] == "Divers !"
+    assert client.delete(f"{base}/workshops/{wid}/columns/{cid}").json["ok"]
+    assert client.patch(f"{base}/workshops/{wid}", json={"room": "Salle 3"}).json["workshop"]["room"] == "Salle 3"
+
+    event = client.get(base).json["event"]
+    assert [o["name"] for o in event["organisations"]] == ["Cabiria"]
+    assert event["workshops"][0]["room"] == "Salle 3"
+    assert client.delete(f"{base}/organisations/{org_id}").json["ok"]
+    assert client.delete(f"{base}/workshops/{wid}").json["ok"]
+    assert client.get(base).json["event"]["workshops"] == []
+
+
+def test_api_refuses_participants_and_bad_bodies(app, world):
+    participant = app.test_client()
+    participant.get(f"/{world.code}")
+    base = f"/api/events/{world.code}"
+    response = participant.post(f"{base}/workshops", json={"title": "Pirate"})
+    assert response.status_code == 403 and response.json["error"]["code"] == p.NOT_FACILITATOR
+    assert participant.patch(base, json={"title": "x"}).status_code == 403
+    fac = app.test_client()
+    fac.get(f"/f/{world.token}")
+    form_post = fac.post(f"{base}/workshops", data={"title": "form"})  # not JSON: refused (CSRF)
+    assert form_post.status_code == 400 and form_post.json["error"]["code"] == p.BAD_REQUEST
+    assert fac.post(f"{base}/workshops", json=["x"]).status_code == 400
+    assert fac.post(f"{base}/workshops", json={"title": 5}).status_code == 400
+    assert fac.post(f"{base}/workshops", json={"title": "x" * 121}).json["error"]["code"] == p.TOO_LONG
+    assert fac.post(f"{base}/workshops", json={"title": "ok", "columns": []}).status_code == 400
+    assert fac.patch(f"{base}/workshops/99999", json={"title": "x"}).status_code == 404
+    assert fac.get("/api/nothing").json["error"]["code"] == p.NOT_FOUND
+    huge = fac.post(f"{base}/workshops", json={"title": "x" * 70000})
+    assert huge.status_code == 413 and huge.json["error"]["code"] == p.TOO_LONG
+    assert fac.get(base).json["event"]["workshops"][-1]["title"] == "Atelier 2"
+
+
+def test_a_new_facilitator_link_ends_other_facilitator_sessions(app, world):
+    old = app.test_client()
+    old.get(f"/f/{world.token}")
+    rotator = app.test_client()
+    rotator.get(f"/f/{world.token}")
+    new_url = rotator.post(f"/api/events/{world.code}/facilitator-link", json={}).json["facilitator_url"]
+    assert old.get(f"/{world.code}/console").status_code == 403
+    assert rotator.get(f"/{world.code}/console").status_code == 200
+    assert app.test_client().get(f"/f/{world.token}").status_code == 404
+    assert app.test_client().get(new_url.replace("http://relais.test", "")).status_code == 302
+
+
+def test_column_changes_over_http_reach_the_board_room(world):
+    watcher = phone(world)
+    fac = phone(world, facilitator=True, join=False)
+    wid = world.workshops[0]
+    answer = fac.http.post(f"/api/events/{world.code}/workshops/{wid}/columns", json={"title": "Nouveau"}).json
+    received = watcher.received(p.BOARD_COLUMNS)
+    assert received[0]["seq"] == answer["seq"] == 1
+    assert received[0]["columns"][-1]["title"] == "Nouveau"
+    fac.http.patch(f"/api/events/{world.code}/workshops/{wid}", json={"title": "Renommé"})
+    assert watcher.received(p.BOARD_WORKSHOP)[0]["workshop"]["title"] == "Renommé"
+    fac.http.delete(f"/api/events/{world.code}/workshops/{wid}")
+    assert watcher.received(p.BOARD_DELETED) == [{"board": world.boards[0]}]
+
+
+def test_the_board_is_mirrored_to_a_markdown_file_and_downloadable(world):
+    alice = phone(world)
+    fac = phone(world, facilitator=True)
+    board = world.boards[0]
+    alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][1],
+                            "text": "Le **harcèlement** en ligne"})
+    assert wait_idle(world.app)
+    notes_dir = Path(world.app.config["NOTES_DIR"])
+    files = list(notes_dir.glob("*/*.md"))
+    assert len(files) == 1
+    assert files[0].parent.name == f"rencontre-inter-associative-{world.code}"
+    assert files[0].name == f"atelier-1-{board}.md"
+    text = files[0].read_text()
+    assert "## Difficultés\n\n- Le **harcèlement** en ligne" in text
+    download = fac.http.get(f"/{world.code}/w/{world.workshops[0]}/notes.md")
+    assert download.headers["Content-Type"].startswith("text/markdown")
+    assert "attachment" in download.headers["Content-Disposition"]
+    body = download.get_data(as_text=True)
+    assert body.split("written_at")[0] == text.split("written_at")[0]
+    assert alice.http.get(f"/{world.code}/w/{world.workshops[0]}/notes.md").status_code == 403
+
+
+def test_a_burst_of_changes_is_written_once_a_moment_later(world):
+    alice = phone(world)
+    board = world.boards[0]
+    world.app.config["MIRROR_DELAY"] = 0.3
+    started = time.monotonic()
+    for i in range(5):
+        alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0], "text": f"n{i}"})
+    assert world.app.extensions["relais.mirror"].running == 1
+    assert wait_idle(world.app)
+    assert time.monotonic() - started >= 0.3
+    text = next(Path(world.app.config["NOTES_DIR"]).glob("*/*.md")).read_text()
+    assert all(f"- n{i}" in text for i in range(5))
+
+
+def test_openapi_document_lists_every_api_route(app, client):
+    doc = client.get("/api/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    documented = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops
+                  if method != "parameters"}
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json":
+            path = re.sub(r"<(?:int:)?(\w+)>", r"{\1}", rule.rule)
+            routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == documented
+
+
+def test_protocol_doc_mentions_every_route_and_event(app):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:int:)?(\w+)>", r"<\1>", rule.rule)
+        assert f"`{path}`" in doc or any(f"`{m} {path}`" in doc for m in rule.methods), path
+    events = [v for k, v in vars(p).items() if k.isupper() and isinstance(v, str) and ":" in v]
+    for event in events:
+        assert f"`{event}`" in doc, event
+    for code in p.MESSAGES:
+        assert f"`{code}`" in doc, code
