@@ -102,7 +102,7 @@ name_of_broadcast = {
 
 
 @socketio.on(p.BOARD_JOIN)
-def board_join(payload: Any) -> dict:
+def board_join(payload: Any = None, *_extra: Any) -> dict:
     """A phone, projector or console opens a board; answers a snapshot or the missed changes."""
 
     def body(data: dict[str, Any]) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def board_join(payload: Any) -> dict:
 
 
 @socketio.on(p.BOARD_LEAVE)
-def board_leave(payload: Any) -> dict:
+def board_leave(payload: Any = None, *_extra: Any) -> dict:
     """A client stops following a board."""
 
     def body(data: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +135,7 @@ def board_leave(payload: Any) -> dict:
 
 
 @socketio.on(p.NOTE_ADD)
-def note_add(payload: Any) -> dict:
+def note_add(payload: Any = None, *_extra: Any) -> dict:
     """A participant posts a note; everyone on the board receives note:added."""
     return _command(
         p.NOTE_ADD,
@@ -147,7 +147,7 @@ def note_add(payload: Any) -> dict:
 
 
 @socketio.on(p.NOTE_EDIT)
-def note_edit(payload: Any) -> dict:
+def note_edit(payload: Any = None, *_extra: Any) -> dict:
     """The author or the facilitator edits a note; everyone receives note:edited."""
     return _command(
         p.NOTE_EDIT,
@@ -165,7 +165,7 @@ def note_edit(payload: Any) -> dict:
 
 
 @socketio.on(p.NOTE_MOVE)
-def note_move(payload: Any) -> dict:
+def note_move(payload: Any = None, *_extra: Any) -> dict:
     """The facilitator moves a note; everyone receives note:moved with the column's order."""
     return _command(
         p.NOTE_MOVE,
@@ -177,7 +177,7 @@ def note_move(payload: Any) -> dict:
 
 
 @socketio.on(p.NOTE_DELETE)
-def note_delete(payload: Any) -> dict:
+def note_delete(payload: Any = None, *_extra: Any) -> dict:
     """The author or the facilitator deletes a note; everyone receives note:deleted."""
     return _command(
         p.NOTE_DELETE,
@@ -190,6 +190,13 @@ def note_delete(payload: Any) -> dict:
 def unknown_event(event: str, *_args: Any) -> dict:
     """Any event this server does not know gets an error, and nothing else happens."""
     return _refuse(p.UNKNOWN_EVENT)
+
+
+@socketio.on_error_default
+def handler_failed(exc: Exception) -> dict:
+    """Last guard (a handler's own guard failed): log the kind, answer an error, stay up."""
+    log.error("socket handler failed: %s", type(exc).__name__)
+    return _refuse(p.INTERNAL)
 
 
 def broadcast(name: str, payload: dict[str, Any]) -> None:

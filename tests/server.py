@@ -1,0 +1,128 @@
+"""Start the real server (wsgi.py) as a subprocess, and talk to it as phones do."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running server process and where its log goes."""
+
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+    def stop(self) -> str:
+        """Stop the server and return everything it logged."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        return self.log.read_text()
+
+
+def start_server(tmp_path: Path, *, database_url: str, async_mode: str = "gevent", **env: str) -> Server:
+    """Run `python wsgi.py` on a free port and wait until it answers."""
+    port = free_port()
+    log = tmp_path / f"server-{port}.log"
+    environment = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "NOTES_DIR": str(tmp_path / "notes"),
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "ASYNC_MODE": async_mode,
+        "MIRROR_DELAY": "0.2",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        **env,
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=environment, stdout=out,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()}")
+        try:
+            if requests.get(url + "/healthz", timeout=1).ok:
+                return Server(url, proc, log)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"server did not start: {log.read_text()}")
+
+
+class Device:
+    """A phone: an HTTP session (cookie) and a python-socketio client."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        self.sio: socketio.Client | None = None
+        self.events: list[tuple[str, dict]] = []
+
+    def open(self, path: str) -> requests.Response:
+        response = self.http.get(self.url + path, timeout=10)
+        response.raise_for_status()
+        return response
+
+    def connect(self) -> socketio.Client:
+        """Open a Socket.IO connection carrying this device's cookie."""
+        client = socketio.Client(reconnection=False)
+        client.on("*", lambda name, data: self.events.append((name, data)))
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        client.connect(self.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+        self.sio = client
+        return client
+
+    def call(self, event: str, payload: dict) -> dict:
+        assert self.sio is not None
+        return self.sio.call(event, payload, timeout=10)
+
+    def drop(self) -> None:
+        """Cut the connection the way a phone losing wifi does: no goodbye packet."""
+        assert self.sio is not None
+        self.sio.eio.ws.sock.shutdown(socket.SHUT_RDWR)
+        self.sio.eio.ws.close()
+        try:
+            self.sio.disconnect()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        self.sio = None
+
+    def close(self) -> None:
+        """Disconnect the socket (if still up) and close the HTTP session."""
+        if self.sio is not None:
+            try:
+                self.sio.disconnect()
+            finally:
+                ws = getattr(self.sio.eio, "ws", None)
+                if ws is not None:
+                    ws.close()
+                self.sio = None
+        self.http.close()
