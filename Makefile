@@ -52,7 +52,7 @@ chromium:
 # Re-extract the strings to translate after changing templates or code.
 messages: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k lazy_gettext -o messages.pot .
-	$(BIN)/pybabel update -i messages.pot -d facilitation/translations -l fr --no-fuzzy-matching
+	$(BIN)/pybabel update -i messages.pot -d facilitation/translations -l fr --no-fuzzy-matching --ignore-obsolete
 	rm -f messages.pot
 
 clean:

@@ -22,7 +22,6 @@ def js_strings() -> dict[str, str]:
     """The strings the browser scripts show, translated for this request."""
     return {
         "sending": gettext("Sending…"),
-        "saved": gettext("Saved"),
         "offline": gettext("Offline: your notes are kept on this phone and will be sent."),
         "online": gettext("Connected"),
         "reconnecting": gettext("Reconnecting…"),
@@ -35,14 +34,17 @@ def js_strings() -> dict[str, str]:
         "confirm_delete_workshop": gettext("Delete this workshop and all its notes?"),
         "confirm_delete_org": gettext("Remove this organisation from the list?"),
         "chars_left": gettext("characters left"),
-        "not_sent": gettext("Not sent"),
         "empty_column": gettext("No notes yet"),
-        "notes": gettext("notes"),
         "rename": gettext("Rename"),
         "error": gettext("Something went wrong."),
         "board_deleted": gettext("This workshop was deleted."),
-        "move_to": gettext("Move to"),
-        "copied": gettext("Copied"),
+        "projector": gettext("Projector"),
+        "phone": gettext("Phone"),
+        "download": gettext("Notes (.md)"),
+        "columns": gettext("Columns"),
+        "name": gettext("Name"),
+        "city": gettext("City"),
+        "country": gettext("Country"),
     }
 
 

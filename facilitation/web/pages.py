@@ -126,6 +126,12 @@ def set_language(lang: str) -> Response:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it whatever the page says."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def healthz() -> dict:
     """Liveness check for a reverse proxy or a supervisor."""

@@ -98,11 +98,11 @@ function workshopCard(w) {
     when ? el("p", { class: "muted small", text: when }) : null,
     el("p", { class: "row" },
       link(`/${code}/console/w/${w.id}`, "▶ " + w.title, { class: "button small" }),
-      link(`/${code}/w/${w.id}/screen`, "📽", { target: "_blank", rel: "noopener", "aria-label": "projector" }),
-      link(`/${code}/w/${w.id}`, "📱", { "aria-label": "phone" }),
-      link(`/${code}/w/${w.id}/notes.md`, "⬇ .md")),
+      link(`/${code}/w/${w.id}/screen`, t("projector"), { target: "_blank", rel: "noopener" }),
+      link(`/${code}/w/${w.id}`, t("phone")),
+      link(`/${code}/w/${w.id}/notes.md`, t("download"))),
     el("details", {}, el("summary", { text: t("edit") }), edit,
-      el("h4", { text: "⇅" }), columns, addColumn,
+      el("h4", { text: t("columns") }), columns, addColumn,
       el("p", {}, el("button", { type: "button", class: "danger small", text: t("delete"), onclick: async () => {
         if (!confirm(t("confirm_delete_workshop"))) return;
         await call("DELETE", path);
@@ -112,14 +112,14 @@ function workshopCard(w) {
 
 function renderOrganisations(event) {
   const rows = event.organisations.map((o) => {
-    const form = el("form", { class: "row", onsubmit: async (e) => {
+    const form = el("form", { class: "org-row", onsubmit: async (e) => {
       e.preventDefault();
       await call("PATCH", `/organisations/${o.id}`, formData(e.target));
       reload();
     } },
-    input("name", o.name, { maxlength: "120", required: "", label: "name" }),
-    input("city", o.city, { maxlength: "80", label: "city" }),
-    input("country", o.country, { maxlength: "80", label: "country" }),
+    input("name", o.name, { maxlength: "120", required: "", label: t("name") }),
+    input("city", o.city, { maxlength: "80", label: t("city") }),
+    input("country", o.country, { maxlength: "80", label: t("country") }),
     el("button", { type: "submit", class: "small secondary", text: t("save") }),
     el("button", { type: "button", class: "small danger", text: t("delete"), onclick: async () => {
       if (!confirm(t("confirm_delete_org"))) return;

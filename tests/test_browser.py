@@ -1,0 +1,174 @@
+"""Real pages in Debian's chromium, driven by Playwright, against the real server."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .server import start_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "instance" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (make test installs it with apt-get when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    yield srv
+    srv.stop()
+
+
+def _watch_requests(context, origin: str, seen: list[str]) -> None:
+    context.on("request", lambda request: seen.append(request.url))
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_phone_posts_projector_shows_facilitator_moves(browser, server):
+    origin = server.url
+    seen: list[str] = []
+    console_errors: list[str] = []
+
+    # The host creates the event and a workshop from the pages, as a person would.
+    fac = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    _watch_requests(fac, origin, seen)
+    page = fac.new_page()
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.goto(origin + "/")
+    page.fill("#title", "Rencontre inter-associative")
+    page.fill("#place", "Lyon")
+    page.click("#create-event button[type=submit]")
+    secret = page.text_content("#facilitator-link")
+    code = page.text_content("#join-code").strip()
+    assert "/f/" in secret and len(code) == 6
+    page.click("text=Ouvrir la console")
+    page.click("summary:has-text('Ajouter un atelier')")
+    page.fill("#w-title", "Violences en ligne")
+    page.fill("#w-question", "Quelles violences, quelles réponses ?")
+    page.click("#add-workshop button[type=submit]")
+    page.wait_for_selector("[data-workshop] h3:has-text('Violences en ligne')")
+    page.fill("#o-name", "Cabiria")
+    page.click("#add-organisation button[type=submit]")
+    page.wait_for_selector("[data-organisation]")
+    _shot(page, "console")
+    page.click("a:has-text('▶ Violences en ligne')")
+    page.wait_for_selector("#status[data-state=online]")
+    board_url = page.url
+
+    # The projector.
+    projector_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    _watch_requests(projector_ctx, origin, seen)
+    projector = projector_ctx.new_page()
+    projector.goto(board_url.replace("/console/w/", "/w/") + "/screen")
+    projector.wait_for_selector("#status[data-state=online]")
+    assert projector.text_content("#join-code").strip() == code
+
+    # A phone joins by typing the code, signs with a pseudonym, posts a note.
+    phone_ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                    locale="fr-FR")
+    _watch_requests(phone_ctx, origin, seen)
+    phone = phone_ctx.new_page()
+    phone.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    phone.goto(origin + "/")
+    phone.fill("#code", code.lower())
+    phone.click("button:has-text('Rejoindre')")
+    phone.click("#profile summary")
+    phone.fill("#pseudonym", "Louve")
+    phone.select_option("#organisation", label="Cabiria")
+    phone.click("#profile button[type=submit]")
+    phone.click("a:has-text('Violences en ligne')")
+    phone.wait_for_selector("#status[data-state=online]")
+    phone.fill("#note-text", "Le **harcèlement** sur les annonces")
+    phone.click("#post-note")
+    note = projector.wait_for_selector(".note:has-text('harcèlement')", timeout=3000)
+    assert "Louve · Cabiria" in note.text_content()
+    assert projector.inner_html(".note strong") == "harcèlement"
+    phone.wait_for_selector(".note.mine:has-text('harcèlement')")
+    assert phone.input_value("#note-text") == ""
+    _shot(phone, "phone")
+
+    # Script in a note stays text on every screen.
+    phone.fill("#note-text", "<img src=x onerror=alert(1)> <script>alert(2)</script>")
+    phone.click("#post-note")
+    projector.wait_for_selector(".note:has-text('<script>alert(2)</script>')")
+    assert projector.locator(".note img, .note script").count() == 0
+
+    # The facilitator drags the first note into the second column.
+    page.wait_for_selector(".note:has-text('harcèlement')")
+    columns = page.locator("section.column")
+    page.drag_and_drop(".note:has-text('harcèlement')", "section.column:nth-child(2) ul.notes")
+    projector.wait_for_selector("section.column:nth-child(2) .note:has-text('harcèlement')", timeout=3000)
+    assert columns.count() == 4
+    _shot(projector, "projector")
+
+    # The phone loses the network: what it posts waits on the phone, then goes.
+    phone_ctx.set_offline(True)
+    phone.wait_for_selector("#status:not([data-state=online])", timeout=10000)
+    phone.fill("#note-text", "Écrit hors ligne")
+    phone.click("#post-note")
+    phone.wait_for_selector(".note.pending:has-text('Écrit hors ligne')")
+    outbox = json.loads(phone.evaluate("Object.entries(localStorage).find(([k]) => k.startsWith('relais:outbox:'))[1]"))
+    assert [item["payload"]["text"] for item in outbox] == ["Écrit hors ligne"]
+    phone_ctx.set_offline(False)
+    projector.wait_for_selector(".note:has-text('Écrit hors ligne')", timeout=15000)
+    phone.wait_for_selector(".note.mine:has-text('Écrit hors ligne')")
+    assert phone.locator(".note.pending").count() == 0
+
+    # A draft survives a reload.
+    phone.fill("#note-text", "Brouillon à garder")
+    phone.reload()
+    assert phone.input_value("#note-text") == "Brouillon à garder"
+
+    # The author edits her note; the projector follows.
+    phone.wait_for_selector("#status[data-state=online]")
+    phone.locator(".note.mine:has-text('Écrit hors ligne') button:has-text('Modifier')").click()
+    phone.fill(".note textarea", "Écrit hors ligne, puis corrigé")
+    phone.click(".note button:has-text('Enregistrer')")
+    projector.wait_for_selector(".note:has-text('puis corrigé')", timeout=3000)
+
+    for ctx in (fac, projector_ctx, phone_ctx):
+        ctx.close()
+    outside = [u for u in seen if not u.startswith(origin) and not u.startswith("data:")]
+    assert outside == [], outside
+    assert not [e for e in console_errors if "ERR_INTERNET_DISCONNECTED" not in e], console_errors
+
+
+def test_the_pages_work_in_english(browser, server):
+    ctx = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en"})
+    page = ctx.new_page()
+    page.goto(server.url + "/")
+    assert page.is_visible("text=Join an event")
+    page.click("a[lang=fr]")
+    assert page.is_visible("text=Rejoindre une rencontre")
+    ctx.close()
+
+
+def test_chromium_is_debians():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    assert shutil.which("chromium") == CHROMIUM
+    assert re.search(r"/usr/bin/chromium", CHROMIUM)
