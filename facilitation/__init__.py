@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"] or None,
+        channel=app.config["REDIS_CHANNEL"],
         # A note is 500 characters; nothing legitimate comes near this.
         max_http_buffer_size=64 * 1024,
         logger=False,

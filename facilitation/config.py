@@ -34,6 +34,8 @@ def from_environment(instance: Path) -> dict:
         "PORT": int(os.environ.get("PORT", "5000")),
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/"),
         "REDIS_URL": os.environ.get("REDIS_URL") or "",
+        # Several Relais instances may share one Redis: give each its own channel.
+        "REDIS_CHANNEL": os.environ.get("REDIS_CHANNEL") or "relais",
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent"),
         # Seconds between a change and the rewrite of the board's Markdown file.
         "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),

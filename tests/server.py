@@ -46,6 +46,7 @@ class Server:
 def start_server(tmp_path: Path, *, database_url: str, async_mode: str = "gevent", **env: str) -> Server:
     """Run `python wsgi.py` on a free port and wait until it answers."""
     port = free_port()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     log = tmp_path / f"server-{port}.log"
     environment = {
         **os.environ,

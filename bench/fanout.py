@@ -1,0 +1,259 @@
+"""Fan-out benchmark: N phones on one board, notes posted at a steady rate.
+
+Starts the real server (wsgi.py, gevent, SQLite) pinned to CPU 0, runs the phones in
+this process pinned to CPU 1 (a thin aiohttp websocket client speaking the Socket.IO
+wire format: python-socketio's own client saturates a core near 1,000 connections),
+and prints:
+
+- connect time: every phone's websocket + Socket.IO connect + board:join answered;
+- p50/p95/p99/max latency from a note being sent to it reaching each phone;
+- lost deliveries (expected phones x notes, minus what arrived);
+- the server's resident memory per connection.
+
+    .venv/bin/python bench/fanout.py --phones 1000 --notes 100 --rate 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.server import free_port  # noqa: E402
+
+MARK = re.compile(rb'"text": ?"bench-(\d+)')
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of values, nearest rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+class Phone:
+    """One phone: a websocket speaking Engine.IO 4 / Socket.IO 5."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, cookie: str) -> None:
+        self.session = session
+        self.url = url
+        self.cookie = cookie
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.acks: dict[int, asyncio.Future] = {}
+        self.next_ack = 0
+        self.received: dict[int, float] = {}
+        self.reader: asyncio.Task | None = None
+
+    async def connect(self, board: int) -> None:
+        ws_url = self.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        self.ws = await self.session.ws_connect(ws_url, headers={"Cookie": self.cookie}, autoping=False,
+                                                max_msg_size=0, compress=0)
+        opening = await self.ws.receive_str()
+        assert opening.startswith("0{"), opening
+        await self.ws.send_str("40")
+        connected = await self.ws.receive_str()
+        assert connected.startswith("40"), connected
+        self.reader = asyncio.create_task(self.read())
+        answer = await self.call("board:join", {"board": board})
+        assert answer["ok"], answer
+
+    async def call(self, event: str, payload: dict) -> dict:
+        ack_id = self.next_ack
+        self.next_ack += 1
+        future = asyncio.get_running_loop().create_future()
+        self.acks[ack_id] = future
+        await self.ws.send_str(f"42{ack_id}" + json.dumps([event, payload], separators=(",", ":")))
+        return await asyncio.wait_for(future, 30)
+
+    async def read(self) -> None:
+        async for message in self.ws:
+            if message.type != aiohttp.WSMsgType.TEXT:
+                break
+            data = message.data
+            if data == "2":
+                await self.ws.send_str("3")
+            elif data.startswith('42["note:added"'):
+                found = MARK.search(data.encode())
+                if found:
+                    self.received[int(found.group(1))] = time.perf_counter()
+            elif data.startswith("43"):
+                head = data[2:].split("[", 1)
+                future = self.acks.pop(int(head[0]), None)
+                if future and not future.done():
+                    future.set_result(json.loads("[" + head[1])[0])
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            self.reader.cancel()
+
+
+def start_server(tmp: Path, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "ASYNC_MODE": "gevent",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+    }
+    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=(tmp / "server.log").open("w"))
+    os.sched_setaffinity(proc.pid, {0})
+    return proc
+
+
+async def wait_until_up(session: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(300):
+        try:
+            async with session.get(url + "/healthz") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def cookie_of(session_cookies: aiohttp.CookieJar) -> str:
+    return "; ".join(f"{c.key}={c.value}" for c in session_cookies)
+
+
+async def new_cookie(url: str, path: str) -> str:
+    """Visit a page with a fresh cookie jar and return the cookie it got."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as s:
+        async with s.get(url + path) as response:
+            await response.read()
+        return cookie_of(jar)
+
+
+async def run(args: argparse.Namespace) -> dict:
+    os.sched_setaffinity(0, {1})
+    tmp = Path(tempfile.mkdtemp(prefix="relais-bench-"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp, port)
+    proc = psutil.Process(server.pid)
+    connector = aiohttp.TCPConnector(limit=0)
+    try:
+        async with aiohttp.ClientSession(connector=connector) as session:
+            await wait_until_up(session, url)
+            # The facilitator creates the event and the workshop.
+            fac_jar = aiohttp.CookieJar(unsafe=True)
+            async with aiohttp.ClientSession(cookie_jar=fac_jar) as fac_http:
+                async with fac_http.post(url + "/api/events", json={"title": "Bench"}) as r:
+                    code = (await r.json())["event"]["code"]
+                async with fac_http.post(f"{url}/api/events/{code}/workshops", json={"title": "Atelier"}) as r:
+                    workshop = (await r.json())["workshop"]
+            board, column = workshop["board"], workshop["columns"][0]["id"]
+
+            # Each phone gets its own participant cookie (a page visit), outside the timing.
+            sem = asyncio.Semaphore(50)
+
+            async def cookie() -> str:
+                async with sem:
+                    return await new_cookie(url, f"/{code}")
+
+            cookies = await asyncio.gather(*(cookie() for _ in range(args.phones)))
+            rss_before = proc.memory_info().rss
+            phones = [Phone(session, url, c) for c in cookies]
+            poster = Phone(session, url, cookie_of(fac_jar))
+
+            connect_sem = asyncio.Semaphore(args.connect_concurrency)
+
+            async def connect(phone: Phone) -> None:
+                async with connect_sem:
+                    await phone.connect(board)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(connect(p) for p in phones))
+            connect_seconds = time.perf_counter() - started
+            await poster.connect(board)
+            await asyncio.sleep(1)
+            rss_after = proc.memory_info().rss
+
+            sent: dict[int, float] = {}
+            cpu_before = proc.cpu_times()
+            post_started = time.perf_counter()
+            interval = 1 / args.rate
+            for k in range(args.notes):
+                target = post_started + k * interval
+                delay = target - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                sent[k] = time.perf_counter()
+                asyncio.create_task(poster.call("note:add", {
+                    "op": f"bench-op-{k:08d}", "board": board, "column": column, "text": f"bench-{k}"}))
+            await asyncio.sleep(args.drain)
+            cpu_after = proc.cpu_times()
+            busy = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+            wall = time.perf_counter() - post_started
+
+            latencies = [(p.received[k] - sent[k]) * 1000 for p in phones for k in sent if k in p.received]
+            expected = len(phones) * len(sent)
+            result = {
+                "phones": len(phones),
+                "notes": len(sent),
+                "rate_per_s": args.rate,
+                "connect_seconds": round(connect_seconds, 3),
+                "latency_ms": {
+                    "p50": round(percentile(latencies, 50), 1),
+                    "p95": round(percentile(latencies, 95), 1),
+                    "p99": round(percentile(latencies, 99), 1),
+                    "max": round(max(latencies), 1) if latencies else None,
+                    "mean": round(statistics.fmean(latencies), 1) if latencies else None,
+                },
+                "deliveries_expected": expected,
+                "deliveries_lost": expected - len(latencies),
+                "server_rss_mb": round(rss_after / 2**20, 1),
+                "server_kb_per_connection": round((rss_after - rss_before) / 1024 / len(phones), 1),
+                "server_cpu_percent_during_posting": round(100 * busy / wall, 1),
+            }
+            await asyncio.gather(*(p.close() for p in phones), poster.close())
+            return result
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phones", type=int, default=1000)
+    parser.add_argument("--notes", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=5.0, help="notes per second")
+    parser.add_argument("--drain", type=float, default=3.0, help="seconds to wait after the last note")
+    parser.add_argument("--connect-concurrency", type=int, default=100)
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""What keeps Relais fast and multi-worker: a constant number of queries per note,
+and broadcasts that cross workers through Redis."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import event
+
+from facilitation import protocol as p
+
+from .factories import op, phone
+from .server import Device, start_server
+
+
+def _queries_for_one_note(world, alice) -> int:
+    engine = world.app.extensions["relais.engine"]
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                      "column": world.columns[world.boards[0]][0], "text": "x"})
+        assert ack["ok"]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len([s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))])
+
+
+def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(world):
+    alice = phone(world)
+    first = _queries_for_one_note(world, alice)
+    for i in range(60):
+        alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                "column": world.columns[world.boards[0]][i % 3], "text": f"n{i}"})
+    assert _queries_for_one_note(world, alice) == first
+    assert first <= 10
+
+
+def _redis_or_skip() -> str:
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure: skip with the reason
+        pytest.skip(f"Redis not reachable at {url}: {type(exc).__name__}")
+    return url
+
+
+@pytest.mark.redis
+@pytest.mark.server
+def test_two_workers_share_broadcasts_through_redis(tmp_path):
+    redis_url = _redis_or_skip()
+    db = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    channel = f"relais-test-{uuid.uuid4().hex[:8]}"
+    one = start_server(tmp_path / "one", database_url=db, REDIS_URL=redis_url, REDIS_CHANNEL=channel,
+                       SECRET_KEY="shared-secret")
+    two = start_server(tmp_path / "two", database_url=db, REDIS_URL=redis_url, REDIS_CHANNEL=channel,
+                       SECRET_KEY="shared-secret")
+    try:
+        fac = Device(one.url)
+        created = fac.http.post(one.url + "/api/events", json={"title": "Deux workers"}, timeout=10).json()
+        code = created["event"]["code"]
+        workshop = fac.http.post(f"{one.url}/api/events/{code}/workshops", json={"title": "A"},
+                                 timeout=10).json()["workshop"]
+        board, column = workshop["board"], workshop["columns"][0]["id"]
+        alice, bob = Device(one.url), Device(two.url)
+        alice.open(f"/{code}/w/{workshop['id']}")
+        bob.open(f"/{code}/w/{workshop['id']}")
+        for device in (alice, bob):
+            device.connect()
+            assert device.call(p.BOARD_JOIN, {"board": board})["ok"]
+
+        ack = alice.call(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": "via Redis"})
+        assert ack["ok"]
+        fac.http.post(f"{one.url}/api/events/{code}/workshops/{workshop['id']}/columns",
+                      json={"title": "Nouvelle"}, timeout=10)
+        import time
+
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(bob.events) < 2:
+            time.sleep(0.05)
+        names = [name for name, _ in bob.events]
+        assert names == [p.NOTE_ADDED, p.BOARD_COLUMNS]
+        assert bob.events[0][1]["note"]["text"] == "via Redis" and bob.events[1][1]["seq"] == 2
+        for device in (alice, bob, fac):
+            device.close()
+    finally:
+        one.stop()
+        two.stop()
