@@ -161,9 +161,11 @@ def test_the_pages_work_in_english(browser, server):
     ctx = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en"})
     page = ctx.new_page()
     page.goto(server.url + "/")
-    assert page.is_visible("text=Join an event")
+    assert page.is_visible("h2:has-text('Join an event')")
+    assert page.locator("html").get_attribute("lang") == "en"
     page.click("a[lang=fr]")
-    assert page.is_visible("text=Rejoindre une rencontre")
+    page.wait_for_selector("h2:has-text('Rejoindre une rencontre')")
+    assert page.locator("html").get_attribute("lang") == "fr"
     ctx.close()
 
 
