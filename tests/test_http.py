@@ -162,6 +162,8 @@ def test_api_refuses_participants_and_bad_bodies(app, world):
     assert fac.post(f"{base}/workshops", json={"title": 5}).status_code == 400
     assert fac.post(f"{base}/workshops", json={"title": "x" * 121}).json["error"]["code"] == p.TOO_LONG
     assert fac.post(f"{base}/workshops", json={"title": "ok", "columns": []}).status_code == 400
+    assert fac.post(f"{base}/workshops", json={"question": "no title"}).json["error"]["code"] == p.EMPTY
+    assert fac.post("/api/events", json={"place": "no title"}).json["error"]["code"] == p.EMPTY
     assert fac.patch(f"{base}/workshops/99999", json={"title": "x"}).status_code == 404
     assert fac.get("/api/nothing").json["error"]["code"] == p.NOT_FOUND
     huge = fac.post(f"{base}/workshops", json={"title": "x" * 70000})

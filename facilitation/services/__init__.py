@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol import NOT_FOUND
+
 
 class DomainError(Exception):
     """A rule refused a command; code is one of protocol's error codes."""
@@ -23,3 +25,10 @@ class Actor:
     event_id: int
     participant_id: str
     facilitator: bool = False
+
+
+def owned(row: Any, event_id: int) -> Any:
+    """Return row if it exists and belongs to the event; else raise not_found."""
+    if row is None or row.event_id != event_id:
+        raise DomainError(NOT_FOUND)
+    return row

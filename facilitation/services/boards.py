@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..export.render import render_note
 from ..models import Board, BoardChange, Column, Event, Note, Workshop
-from . import Actor, DomainError
+from . import Actor, DomainError, owned
 from .events import _date, _text
 
 
@@ -157,10 +157,7 @@ def add_workshop(
 
 def get_workshop(session: Session, event: Event, workshop_id: int) -> Workshop:
     """Return one of the event's workshops, or raise not_found."""
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.event_id != event.id:
-        raise DomainError(p.NOT_FOUND)
-    return workshop
+    return owned(session.get(Workshop, workshop_id), event.id)
 
 
 def update_workshop(session: Session, workshop: Workshop, **fields: object) -> dict[str, Any]:

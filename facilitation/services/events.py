@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Event, Organisation, Participant
-from . import DomainError
+from . import DomainError, owned
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -63,7 +63,7 @@ def _date(value: object) -> dt.date | None:
 def create_event(
     session: Session,
     *,
-    title: object,
+    title: object = None,
     place: object = "",
     starts_on: object = None,
     ends_on: object = None,
@@ -167,10 +167,7 @@ def add_organisation(session: Session, event: Event, **fields: object) -> Organi
 
 def get_organisation(session: Session, event: Event, org_id: int) -> Organisation:
     """Return one of the event's organisations, or raise not_found."""
-    org = session.get(Organisation, org_id)
-    if org is None or org.event_id != event.id:
-        raise DomainError(p.NOT_FOUND)
-    return org
+    return owned(session.get(Organisation, org_id), event.id)
 
 
 def update_organisation(session: Session, org: Organisation, **fields: object) -> Organisation:

@@ -64,6 +64,15 @@ def body() -> dict[str, Any]:
     return data
 
 
+def picked(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of a body that a route passes on; any other field is ignored."""
+    return {k: data[k] for k in names if k in data}
+
+
+_ORGANISATION_FIELDS = ("name", "city", "country")
+_EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description")
+
+
 def facilitated(code: str) -> Event:
     """The event, if this browser is its facilitator; else not_facilitator."""
     event = load_event(code)
@@ -112,10 +121,7 @@ def openapi() -> Any:
 def create_event() -> Any:
     """Create an event; the answer holds the facilitator link, shown once."""
     db = get_session()
-    data = body()
-    event, token = event_service.create_event(
-        db, **{k: data.get(k) for k in ("title", "place", "starts_on", "ends_on", "description")}
-    )
+    event, token = event_service.create_event(db, **picked(body(), _EVENT_FIELDS))
     db.commit()
     grant_facilitator(event)
     ensure_participant(db, event)
@@ -141,7 +147,7 @@ def update_event(code: str) -> Any:
     """Change the event's title, place, dates or description."""
     db = get_session()
     event = facilitated(code)
-    event_service.update_event(db, event, **body())
+    event_service.update_event(db, event, **picked(body(), _EVENT_FIELDS))
     db.commit()
     return jsonify(p.ok(event=event_dict(event, full=False)))
 
@@ -167,9 +173,7 @@ def add_organisation(code: str) -> Any:
     db = get_session()
     event = facilitated(code)
     data = body()
-    org = event_service.add_organisation(
-        db, event, **{k: data[k] for k in ("name", "city", "country") if k in data}
-    )
+    org = event_service.add_organisation(db, event, **picked(data, _ORGANISATION_FIELDS))
     db.commit()
     return jsonify(p.ok(organisation=organisation_dict(org))), 201
 
@@ -181,10 +185,7 @@ def update_organisation(code: str, org_id: int) -> Any:
     db = get_session()
     event = facilitated(code)
     org = event_service.get_organisation(db, event, org_id)
-    data = body()
-    event_service.update_organisation(
-        db, org, **{k: data[k] for k in ("name", "city", "country") if k in data}
-    )
+    event_service.update_organisation(db, org, **picked(body(), _ORGANISATION_FIELDS))
     db.commit()
     return jsonify(p.ok(organisation=organisation_dict(org)))
 
@@ -218,7 +219,7 @@ def add_workshop(code: str) -> Any:
         raise DomainError(p.BAD_REQUEST, field="columns")
     workshop = board_service.add_workshop(
         db, event, [c.strip() for c in columns] if columns else default_columns(),
-        **{k: data[k] for k in _WORKSHOP_FIELDS if k in data},
+        **picked(data, _WORKSHOP_FIELDS),
     )
     db.commit()
     return jsonify(p.ok(workshop=workshop_full(workshop))), 201
@@ -231,10 +232,7 @@ def update_workshop(code: str, workshop_id: int) -> Any:
     db = get_session()
     event = facilitated(code)
     workshop = board_service.get_workshop(db, event, workshop_id)
-    data = body()
-    change = board_service.update_workshop(
-        db, workshop, **{k: data[k] for k in _WORKSHOP_FIELDS if k in data}
-    )
+    change = board_service.update_workshop(db, workshop, **picked(body(), _WORKSHOP_FIELDS))
     db.commit()
     broadcast(p.BOARD_WORKSHOP, change)
     return jsonify(p.ok(workshop=workshop_full(workshop), seq=change["seq"]))
