@@ -174,3 +174,34 @@ def test_chromium_is_debians():
         pytest.skip(f"{CHROMIUM} is missing")
     assert shutil.which("chromium") == CHROMIUM
     assert re.search(r"/usr/bin/chromium", CHROMIUM)
+
+
+def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, server):
+    from facilitation import protocol as p
+
+    from .factories import op
+    from .server import Device
+
+    fac = Device(server.url)
+    code = fac.http.post(server.url + "/api/events", json={"title": "Plein"}, timeout=10).json()["event"]["code"]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
+                             timeout=10).json()["workshop"]
+    fac.open(f"/{code}/console/w/{workshop['id']}")
+    fac.connect()
+    fac.call(p.BOARD_JOIN, {"board": workshop["board"]})
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
+    page.wait_for_selector("#status[data-state=online]")
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--note-scale')") == "1"
+    for i in range(14):
+        fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                              "text": f"Une note assez longue pour prendre de la place, numéro {i}"})
+    page.wait_for_selector(".note:has-text('numéro 13')")
+    scale = float(page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--note-scale')"))
+    assert 0.5 <= scale < 1
+    fits = page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 2")
+    assert fits or scale == 0.5
+    _shot(page, "projector-full")
+    ctx.close()
+    fac.close()
