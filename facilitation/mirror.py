@@ -20,6 +20,7 @@ from .export.files import replace_board_file
 from .export.markdown import BoardNote, ColumnNotes, NoteLine, board_markdown, slugify
 from .extensions import socketio
 from .models import Board, Event, Note, utcnow
+from .security import log_failure
 
 log = logging.getLogger("relais.mirror")
 
@@ -117,8 +118,8 @@ def _write_later(app: Flask, pending: _Pending, board_id: int) -> None:
     pending.take(board_id)  # changes from now on schedule another write
     try:
         write_board(app, board_id)
-    except Exception:
-        log.exception("could not write the Markdown note of board %s", board_id)
+    except Exception as exc:
+        log_failure(f"could not write the Markdown note of board {board_id}", exc, log)
     finally:
         pending.done()
 

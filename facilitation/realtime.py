@@ -21,6 +21,7 @@ from .extensions import socketio
 from .identity import actor_for
 from .mirror import schedule_mirror
 from .models import Board, Event
+from .security import log_failure
 from .services import Actor, DomainError, ops
 from .services import boards as board_service
 from .services import notes as note_service
@@ -59,9 +60,9 @@ def _guarded(name: str, payload: Any, body: Callable[[dict[str, Any]], dict[str,
     except DomainError as exc:
         db.rollback()
         return _refuse(exc.code, **exc.details)
-    except Exception:  # the worker must stay up; log the kind, never the payload
+    except Exception as exc:  # the worker must stay up
         db.rollback()
-        log.exception("%s failed", name)
+        log_failure(f"{name} failed", exc)
         return _refuse(p.INTERNAL)
 
 
@@ -77,15 +78,18 @@ def _command(name: str, payload: Any, apply: Callable[[Board, Actor, dict], dict
         earlier = ops.previous_answer(db, actor.participant_id, data["op"])
         if earlier is not None:
             return earlier
-        broadcast = apply(board, actor, data)
-        answer = p.ok(**{k: v for k, v in broadcast.items() if k != "board"})
-        ops.remember(db, actor.participant_id, data["op"], answer)
         try:
+            broadcast = apply(board, actor, data)
+            answer = p.ok(**{k: v for k, v in broadcast.items() if k != "board"})
+            ops.remember(db, actor.participant_id, data["op"], answer)
             db.commit()
         except IntegrityError:
             # The same op raced in from another tab or worker and won: answer as it was.
             db.rollback()
-            return ops.previous_answer(db, actor.participant_id, data["op"]) or _refuse(p.INTERNAL)
+            earlier = ops.previous_answer(db, actor.participant_id, data["op"])
+            if earlier is None:
+                raise
+            return earlier
         socketio.emit(name_of_broadcast[name], broadcast, to=p.board_room(board.id))
         schedule_mirror(board.id)
         return answer
@@ -195,7 +199,7 @@ def unknown_event(event: str, *_args: Any) -> dict:
 @socketio.on_error_default
 def handler_failed(exc: Exception) -> dict:
     """Last guard (a handler's own guard failed): log the kind, answer an error, stay up."""
-    log.error("socket handler failed: %s", type(exc).__name__)
+    log_failure("socket handler failed", exc)
     return _refuse(p.INTERNAL)
 
 

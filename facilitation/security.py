@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import re
 import time
+import traceback
 
 from flask import Flask, Response, g, request
 
@@ -58,6 +59,16 @@ class ScrubAddresses(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, None
         return True
+
+
+def log_failure(what: str, exc: BaseException, logger: logging.Logger | None = None) -> None:
+    """Log a failure with its type and stack, never its message.
+
+    Exception messages carry data: a database error quotes the row (a note's text, a
+    participant id). The stack says where it failed, which is what fixing needs.
+    """
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    (logger or logging.getLogger("relais")).error("%s: %s\n%s", what, type(exc).__name__, stack.rstrip())
 
 
 def configure_logging(level: str = "INFO") -> logging.Handler:

@@ -218,3 +218,46 @@ def test_markdown_files_are_written_by_the_server_and_again_at_start_up(tmp_path
         assert "- Écrit" in files[0].read_text()
     finally:
         server.stop()
+
+
+def test_parallel_commands_get_consecutive_seqs_and_a_raced_op_applies_once(tmp_path, server_db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = start_server(tmp_path, database_url=server_db)
+    try:
+        fac, ev = _set_up_event(server.url)
+        board, column = ev["board"], ev["columns"][0]
+        page = f"/{ev['code']}/w/{ev['workshop']}"
+        alice = Device(server.url)
+        alice.open(page)
+        # Two tabs of the same phone (same cookie), and three other phones.
+        tabs = [alice]
+        for _ in range(1):
+            tab = Device(server.url)
+            tab.http.cookies.update(alice.http.cookies)
+            tabs.append(tab)
+        others = [Device(server.url) for _ in range(3)]
+        for device in others:
+            device.open(page)
+        for device in tabs + others:
+            device.connect()
+            assert device.call(p.BOARD_JOIN, {"board": board})["ok"]
+
+        same = {"op": "op-raced-0001", "board": board, "column": column, "text": "une seule"}
+        jobs = [(tabs[i % 2], same) for i in range(20)]
+        jobs += [(others[i % 3], {"op": op(), "board": board, "column": column, "text": f"n{i}"}) for i in range(30)]
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            answers = list(pool.map(lambda job: job[0].call(p.NOTE_ADD, job[1]), jobs))
+        assert [a for a in answers if not a["ok"]] == []
+        raced = answers[:20]
+        assert len({a["note"]["id"] for a in raced}) == 1 and len({a["seq"] for a in raced}) == 1
+        seqs = sorted({a["seq"] for a in answers})
+        assert seqs == list(range(1, 32))
+        seq, database = _database_view(server_db, board)
+        assert seq == 31 and len(database) == 31
+        assert sum(1 for v in database.values() if v[2] == "une seule") == 1
+        for device in tabs + others:
+            device.close()
+        fac.close()
+    finally:
+        server.stop()
