@@ -35,6 +35,14 @@ BOARD_COLUMNS = "board:columns"
 BOARD_WORKSHOP = "board:workshop"
 BOARD_DELETED = "board:deleted"
 
+# The broadcast each client command causes once applied.
+BROADCAST_OF = {
+    NOTE_ADD: NOTE_ADDED,
+    NOTE_EDIT: NOTE_EDITED,
+    NOTE_MOVE: NOTE_MOVED,
+    NOTE_DELETE: NOTE_DELETED,
+}
+
 
 def board_room(board_id: int) -> str:
     """Name of the Socket.IO room of a board."""

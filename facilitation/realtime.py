@@ -67,7 +67,12 @@ def _guarded(name: str, payload: Any, body: Callable[[dict[str, Any]], dict[str,
 
 
 def _command(name: str, payload: Any, apply: Callable[[Board, Actor, dict], dict]) -> dict:
-    """Run a board command once per op id: commit, then ack, then broadcast."""
+    """Run a board command once per op id.
+
+    Nothing goes out before the commit. After it, the broadcast is queued and the ack
+    returned from this handler: the sender may see either first, and its client
+    applies both idempotently (the ack carries the same note and seq).
+    """
 
     def body(data: dict[str, Any]) -> dict[str, Any]:
         db = get_session()
@@ -90,19 +95,10 @@ def _command(name: str, payload: Any, apply: Callable[[Board, Actor, dict], dict
             if earlier is None:
                 raise
             return earlier
-        socketio.emit(name_of_broadcast[name], broadcast, to=p.board_room(board.id))
-        schedule_mirror(board.id)
+        publish(p.BROADCAST_OF[name], broadcast)
         return answer
 
     return _guarded(name, payload, body)
-
-
-name_of_broadcast = {
-    p.NOTE_ADD: p.NOTE_ADDED,
-    p.NOTE_EDIT: p.NOTE_EDITED,
-    p.NOTE_MOVE: p.NOTE_MOVED,
-    p.NOTE_DELETE: p.NOTE_DELETED,
-}
 
 
 @socketio.on(p.BOARD_JOIN)
@@ -203,7 +199,7 @@ def handler_failed(exc: Exception) -> dict:
     return _refuse(p.INTERNAL)
 
 
-def broadcast(name: str, payload: dict[str, Any]) -> None:
-    """Send a committed change of a board (made over HTTP) to its room."""
+def publish(name: str, payload: dict[str, Any]) -> None:
+    """Send a committed change of a board to its room and schedule its Markdown rewrite."""
     socketio.emit(name, payload, to=p.board_room(payload["board"]))
     schedule_mirror(payload["board"])

@@ -19,7 +19,7 @@ from ..db import get_session
 from ..extensions import socketio
 from ..identity import ensure_participant, grant_facilitator, is_facilitator
 from ..models import Event, Workshop
-from ..realtime import broadcast
+from ..realtime import publish
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
@@ -234,7 +234,7 @@ def update_workshop(code: str, workshop_id: int) -> Any:
     workshop = board_service.get_workshop(db, event, workshop_id)
     change = board_service.update_workshop(db, workshop, **picked(body(), _WORKSHOP_FIELDS))
     db.commit()
-    broadcast(p.BOARD_WORKSHOP, change)
+    publish(p.BOARD_WORKSHOP, change)
     return jsonify(p.ok(workshop=workshop_full(workshop), seq=change["seq"]))
 
 
@@ -257,7 +257,7 @@ def _board_of(code: str, workshop_id: int) -> Any:
 
 def _column_change(change: dict[str, Any], status: int = 200) -> Any:
     get_session().commit()
-    broadcast(p.BOARD_COLUMNS, change)
+    publish(p.BOARD_COLUMNS, change)
     return jsonify(p.ok(columns=change["columns"], seq=change["seq"])), status
 
 
