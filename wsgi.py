@@ -17,7 +17,9 @@ elif ASYNC_MODE == "eventlet":
 
     eventlet.monkey_patch()
 
+import errno  # noqa: E402
 import logging  # noqa: E402
+import sys  # noqa: E402
 
 from facilitation import create_app  # noqa: E402
 from facilitation.extensions import socketio  # noqa: E402
@@ -38,7 +40,14 @@ def main() -> None:
     socketio.start_background_task(write_all, app)
     # log_output=False: the server's own access log would print client addresses.
     extra = {"error_log": logging.getLogger("relais.server")} if ASYNC_MODE == "gevent" else {}
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)
+    try:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(f"Le port {port} est déjà utilisé (Relais tourne peut-être déjà ?). "
+              f"Essayez : PORT={port + 1} make run", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

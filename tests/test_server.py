@@ -261,3 +261,22 @@ def test_parallel_commands_get_consecutive_seqs_and_a_raced_op_applies_once(tmp_
         fac.close()
     finally:
         server.stop()
+
+
+def test_a_busy_port_gets_a_plain_french_message(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        env = {**os.environ, "PORT": port, "HOST": "127.0.0.1", "INSTANCE_PATH": str(tmp_path / "second"),
+               "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+        second = subprocess.run([sys.executable, "wsgi.py"], cwd=Path(__file__).resolve().parent.parent, env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 1
+        assert f"Le port {port} est déjà utilisé" in second.stderr
+    finally:
+        server.stop()
