@@ -143,10 +143,13 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     phone.reload()
     assert phone.input_value("#note-text") == "Brouillon à garder"
 
-    # The author edits her note; the projector follows.
+    # The author edits her note, reloads in the middle, and finds her edit; the projector follows.
     phone.wait_for_selector("#status[data-state=online]")
     phone.locator(".note.mine:has-text('Écrit hors ligne') button:has-text('Modifier')").click()
     phone.fill(".note textarea", "Écrit hors ligne, puis corrigé")
+    phone.reload()
+    phone.wait_for_selector("#status[data-state=online]")
+    assert phone.input_value(".note textarea") == "Écrit hors ligne, puis corrigé"
     phone.click(".note button:has-text('Enregistrer')")
     projector.wait_for_selector(".note:has-text('puis corrigé')", timeout=3000)
 

@@ -23,6 +23,7 @@ export function startBoard(mode, extra = {}) {
     },
     ...extra.actions,
   });
+  view.draftPrefix = `relais:edit:${boardId}:`;
   const link = new BoardLink(boardId, {
     snapshot: (board, mine, facilitator) => {
       view.load(board, mine, facilitator);

@@ -34,6 +34,20 @@ export class BoardView {
     this.editing = new Set(); // ids being edited
     this.facilitator = mode === "console";
     this.frozen = false; // true while a note is dragged
+    this.draftPrefix = null; // localStorage prefix for edits in progress (survive a reload)
+  }
+
+  draft(id, value) {
+    if (!this.draftPrefix) return null;
+    const key = this.draftPrefix + id;
+    try {
+      if (value === undefined) return localStorage.getItem(key);
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch {
+      /* storage unavailable: the text stays in the box */
+    }
+    return null;
   }
 
   load(board, mine, facilitator) {
@@ -45,6 +59,13 @@ export class BoardView {
     this.actions.workshop?.(board.workshop);
     for (const note of this.notes.values()) this.refresh(note.id);
     this.place();
+    // Reopen the edits that were in progress when the page was closed or reloaded.
+    for (const note of this.notes.values()) {
+      const saved = this.draft(note.id);
+      if (saved !== null && saved !== undefined && this.canChange(note) && !this.editing.has(note.id)) {
+        this.startEdit(note.id, saved);
+      }
+    }
   }
 
   setMine(ids, redraw = true) {
@@ -74,6 +95,7 @@ export class BoardView {
         this.elements.get(data.note)?.remove();
         this.elements.delete(data.note);
         this.editing.delete(data.note);
+        this.draft(data.note, null);
         break;
       case "board:columns":
         this.setColumns(data.columns);
@@ -145,14 +167,16 @@ export class BoardView {
     return item;
   }
 
-  startEdit(id) {
+  startEdit(id, text) {
     const note = this.notes.get(id);
     const item = this.elements.get(id);
     if (!note || !item) return;
     this.editing.add(id);
     const area = el("textarea", { maxlength: "500", "aria-label": t("edit") });
-    area.value = note.text;
+    area.value = text ?? note.text;
+    area.addEventListener("input", () => this.draft(id, area.value));
     const finish = () => {
+      this.draft(id, null);
       this.editing.delete(id);
       this.refresh(id);
       this.place();
