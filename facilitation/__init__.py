@@ -30,6 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    from .web.common import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())

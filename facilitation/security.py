@@ -88,6 +88,11 @@ def configure_logging(level: str = "INFO") -> logging.Handler:
 def init_app(app: Flask) -> None:
     """Add security headers and a privacy-keeping access log."""
 
+    # Flask logs an unhandled exception with its message, which may quote data.
+    app.log_exception = lambda exc_info: log_failure(  # type: ignore[method-assign]
+        f"{request.method} {redact_path(request.path)} failed", exc_info[1]
+    )
+
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()

@@ -178,7 +178,7 @@ def add_organisation(code: str) -> Any:
     return jsonify(p.ok(organisation=organisation_dict(org))), 201
 
 
-@bp.patch("/events/<code>/organisations/<int:org_id>")
+@bp.patch("/events/<code>/organisations/<id:org_id>")
 @json_route
 def update_organisation(code: str, org_id: int) -> Any:
     """Rename or relocate an organisation."""
@@ -190,7 +190,7 @@ def update_organisation(code: str, org_id: int) -> Any:
     return jsonify(p.ok(organisation=organisation_dict(org)))
 
 
-@bp.delete("/events/<code>/organisations/<int:org_id>")
+@bp.delete("/events/<code>/organisations/<id:org_id>")
 @json_route
 def delete_organisation(code: str, org_id: int) -> Any:
     """Remove an organisation (notes keep their text)."""
@@ -225,7 +225,7 @@ def add_workshop(code: str) -> Any:
     return jsonify(p.ok(workshop=workshop_full(workshop))), 201
 
 
-@bp.patch("/events/<code>/workshops/<int:workshop_id>")
+@bp.patch("/events/<code>/workshops/<id:workshop_id>")
 @json_route
 def update_workshop(code: str, workshop_id: int) -> Any:
     """Change a workshop; its board's screens follow (board:workshop)."""
@@ -238,7 +238,7 @@ def update_workshop(code: str, workshop_id: int) -> Any:
     return jsonify(p.ok(workshop=workshop_full(workshop), seq=change["seq"]))
 
 
-@bp.delete("/events/<code>/workshops/<int:workshop_id>")
+@bp.delete("/events/<code>/workshops/<id:workshop_id>")
 @json_route
 def delete_workshop(code: str, workshop_id: int) -> Any:
     """Delete a workshop and its notes; its screens are told (board:deleted)."""
@@ -261,7 +261,7 @@ def _column_change(change: dict[str, Any], status: int = 200) -> Any:
     return jsonify(p.ok(columns=change["columns"], seq=change["seq"])), status
 
 
-@bp.post("/events/<code>/workshops/<int:workshop_id>/columns")
+@bp.post("/events/<code>/workshops/<id:workshop_id>/columns")
 @json_route
 def add_column(code: str, workshop_id: int) -> Any:
     """Append a column to a workshop's board."""
@@ -269,7 +269,7 @@ def add_column(code: str, workshop_id: int) -> Any:
     return _column_change(board_service.add_column(get_session(), board, body().get("title")), 201)
 
 
-@bp.patch("/events/<code>/workshops/<int:workshop_id>/columns/<int:column_id>")
+@bp.patch("/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>")
 @json_route
 def update_column(code: str, workshop_id: int, column_id: int) -> Any:
     """Rename a column or move it to another index."""
@@ -282,7 +282,7 @@ def update_column(code: str, workshop_id: int, column_id: int) -> Any:
     )
 
 
-@bp.delete("/events/<code>/workshops/<int:workshop_id>/columns/<int:column_id>")
+@bp.delete("/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>")
 @json_route
 def delete_column(code: str, workshop_id: int, column_id: int) -> Any:
     """Delete an empty column."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext
+from werkzeug.routing import IntegerConverter
 
 from .. import protocol as p
 from ..db import get_session
@@ -47,3 +48,16 @@ def public_base_url() -> str:
         port = request.host.rsplit(":", 1)[1] if ":" in request.host else cfg["PORT"]
         return network_url("0.0.0.0", int(port))
     return request.host_url.rstrip("/")
+
+
+class IdConverter(IntegerConverter):
+    """<id:name> in a route: a database id, 1 to 2**31 - 1 (larger is a 404, not a database error)."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def id_arg(name: str) -> int | None:
+    """A query-string id, or None when absent or out of range."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value < 2**31 else None

@@ -29,7 +29,7 @@ from ..models import Event, Participant, Workshop
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
-from .common import load_event, public_base_url
+from .common import id_arg, load_event, public_base_url
 
 bp = Blueprint("pages", __name__)
 
@@ -176,7 +176,7 @@ def save_profile(code: str) -> Response:
     return redirect(target)
 
 
-@bp.get("/<code>/w/<int:workshop_id>")
+@bp.get("/<code>/w/<id:workshop_id>")
 def phone_board(code: str, workshop_id: int) -> str:
     """The phone screen of a workshop: write notes, see everyone's, live."""
     event = _event_or_404(code)
@@ -190,7 +190,7 @@ def phone_board(code: str, workshop_id: int) -> str:
     )
 
 
-@bp.get("/<code>/w/<int:workshop_id>/screen")
+@bp.get("/<code>/w/<id:workshop_id>/screen")
 def projector(code: str, workshop_id: int) -> str:
     """The projector screen: QR code, code to join, columns of notes; no controls."""
     event = _event_or_404(code)
@@ -213,8 +213,10 @@ def qr_code(code: str) -> Response:
     """A QR code (SVG) to join the event, or one workshop with ?w=<id>."""
     event = _event_or_404(code)
     target = f"{public_base_url()}/{event.code}"
-    workshop_id = request.args.get("w", type=int)
-    if workshop_id:
+    if "w" in request.args:
+        workshop_id = id_arg("w")
+        if workshop_id is None:
+            abort(404)
         target += f"/w/{_workshop_or_404(event, workshop_id).id}"
     buf = io.BytesIO()
     segno.make(target, error="m").save(buf, kind="svg", scale=10, border=2, xmldecl=False)
@@ -238,7 +240,7 @@ def console(code: str) -> str:
     return render_template("console.html", event=event, join_url=f"{public_base_url()}/{event.code}")
 
 
-@bp.get("/<code>/console/w/<int:workshop_id>")
+@bp.get("/<code>/console/w/<id:workshop_id>")
 def console_board(code: str, workshop_id: int) -> str:
     """The facilitator's board: moderate notes, drag them between columns."""
     event = _facilitator_event(code)
@@ -248,7 +250,7 @@ def console_board(code: str, workshop_id: int) -> str:
     )
 
 
-@bp.get("/<code>/w/<int:workshop_id>/notes.md")
+@bp.get("/<code>/w/<id:workshop_id>/notes.md")
 def download_markdown(code: str, workshop_id: int) -> Response:
     """Download the board's Markdown note (the facilitator only)."""
     event = _facilitator_event(code)
