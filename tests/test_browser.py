@@ -208,3 +208,53 @@ def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, serv
     _shot(page, "projector-full")
     ctx.close()
     fac.close()
+
+
+def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
+    from facilitation import protocol as p
+
+    from .factories import op
+    from .server import Device
+
+    fac = Device(server.url)
+    created = fac.http.post(server.url + "/api/events", json={"title": "Tablette"}, timeout=10).json()
+    code = created["event"]["code"]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
+                             timeout=10).json()["workshop"]
+    fac.open(f"/{code}/console/w/{workshop['id']}")
+    fac.connect()
+    fac.call(p.BOARD_JOIN, {"board": workshop["board"]})
+    fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                          "text": "À déplacer au doigt"})
+
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(server.url + "/f/" + created["facilitator_url"].split("/f/")[1])  # log in as the facilitator
+    page.goto(f"{server.url}/{code}/console/w/{workshop['id']}")
+    note = page.wait_for_selector(".note:has-text('À déplacer au doigt')")
+    target = page.locator("section.column:nth-child(3) ul.notes")
+    start = note.bounding_box()
+    end = target.bounding_box()
+    cdp = ctx.new_cdp_session(page)
+    x0, y0 = start["x"] + 20, start["y"] + 10
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + 20
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x0, y0)
+    page.wait_for_timeout(400)  # a long press starts the drag (a tap still scrolls)
+    for i in range(1, 11):
+        touch("touchMove", x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10)
+        page.wait_for_timeout(30)
+    touch("touchEnd", x1, y1)
+    moved: list[dict] = []
+    for _ in range(50):
+        moved = [d for n, d in fac.events if n == p.NOTE_MOVED]
+        if moved:
+            break
+        page.wait_for_timeout(100)
+    assert moved and moved[0]["note"]["column"] == workshop["columns"][2]["id"]
+    ctx.close()
+    fac.close()
