@@ -185,13 +185,6 @@ def test_the_last_column_cannot_be_deleted(session, setup):
     assert err.value.code == p.LAST_COLUMN
 
 
-def test_a_board_of_another_event_is_forbidden(session, setup):
-    other, _ = event_service.create_event(session, title="Autre")
-    with pytest.raises(DomainError) as err:
-        board_service.get_board(session, Actor(other.id, "x"), setup["board"].id)
-    assert err.value.code == p.FORBIDDEN
-
-
 def test_deleting_a_workshop_removes_its_board_notes_and_log(session, setup):
     s = setup
     note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text="a")

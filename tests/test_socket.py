@@ -268,3 +268,23 @@ def test_the_pseudonym_and_organisation_of_the_profile_sign_new_notes(world):
     note = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
                                    "column": world.columns[world.boards[0]][0], "text": "x"})["note"]
     assert (note["pseudonym"], note["organisation"]) == ("Louve", "Cabiria")
+
+
+def test_a_failure_inside_a_rule_answers_internal_and_changes_nothing(world, monkeypatch):
+    from facilitation.services import notes as note_service
+
+    alice, bob = phone(world), phone(world)
+    board, column = world.boards[0], world.columns[world.boards[0]][0]
+    real_add = note_service.add
+
+    def add_then_fail(*args, **kwargs):
+        real_add(*args, **kwargs)  # the note is flushed, then something breaks before the commit
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(note_service, "add", add_then_fail)
+    ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": "perdue ?"})
+    assert ack["error"]["code"] == p.INTERNAL
+    assert _count_notes(world.app) == 0 and bob.received() == []
+    monkeypatch.setattr(note_service, "add", real_add)
+    again = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": "pas perdue"})
+    assert again["ok"] and again["seq"] == 1

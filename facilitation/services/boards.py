@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..export.render import render_note
 from ..models import Board, BoardChange, Column, Event, Note, Workshop
-from . import Actor, DomainError, owned
+from . import DomainError, owned
 from .events import _date, _text
 
 
@@ -71,16 +71,6 @@ def record(session: Session, board_id: int, name: str, data: dict[str, Any]) -> 
     session.add(BoardChange(board_id=board_id, seq=seq, name=name, payload=payload))
     session.flush()
     return payload
-
-
-def get_board(session: Session, actor: Actor, board_id: int) -> Board:
-    """Return a board of the actor's event, or raise not_found / forbidden."""
-    board = session.get(Board, board_id)
-    if board is None:
-        raise DomainError(p.NOT_FOUND)
-    if board.event_id != actor.event_id:
-        raise DomainError(p.FORBIDDEN)
-    return board
 
 
 def snapshot(session: Session, board: Board) -> dict[str, Any]:
