@@ -77,9 +77,20 @@ def test_board_markdown_has_front_matter_sections_and_items():
     assert text.startswith('---\nevent: "Rencontre inter-associative"\nplace: "Lyon"\n')
     assert 'date: "2026-12-04"' in text and 'workshop: "Violences en ligne"' in text
     assert "# Violences en ligne" in text and "> **Question :** Que faire ?" in text
-    assert "## Constats\n\n- Premier\n  sur deux lignes — *Louve, Cabiria*" in text
+    assert "## Constats\n\n- Premier\n    sur deux lignes\n\n    — *Louve, Cabiria*" in text
     assert "- &lt;script>x&lt;/script>" in text
     assert "## Idées\n\n*(aucune note)*" in text
+
+
+def test_a_one_line_note_is_signed_on_its_line_and_renders_as_one_item():
+    board = _board(columns=[ColumnNotes("C", [NoteLine("Court", "Louve", ""),
+                                              NoteLine("Liste :\n- un\n- deux", "Ours", "Espace P")])])
+    text = board_markdown(board, {"question": "Q", "empty": "-"})
+    assert "- Court — *Louve*\n- Liste :\n    - un\n    - deux\n\n    — *Ours, Espace P*" in text
+    import markdown
+
+    html = markdown.markdown(text.split("---", 2)[2])
+    assert html.count("<li>") == 4 and "<em>Ours, Espace P</em></p>\n</li>" in html
 
 
 def test_front_matter_survives_quotes_and_colons():

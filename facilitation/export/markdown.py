@@ -57,12 +57,18 @@ def _front_matter(items: Iterable[tuple[str, str]]) -> str:
     return "\n".join(lines + ["---"])
 
 
-def _list_item(note: NoteLine, none_label: str) -> str:
+def _list_item(note: NoteLine) -> str:
     text = neutralise_html(note.text.strip())
     first, *rest = text.split("\n")
-    body = "- " + first + "".join("\n  " + line if line.strip() else "\n" for line in rest)
+    # Four spaces: python-markdown needs them for a note's own lists; CommonMark accepts them.
+    body = "- " + first + "".join("\n    " + line if line.strip() else "\n" for line in rest)
     who = ", ".join(part for part in (note.pseudonym, note.organisation) if part)
-    return body + (f" — *{neutralise_html(who)}*" if who else "")
+    if not who:
+        return body
+    signature = f"— *{neutralise_html(who)}*"
+    # On a one-line note the signature follows the text; after several lines it gets a
+    # paragraph of its own, or it would be swallowed by the note's last line or sub-list.
+    return body + (f"\n\n    {signature}" if rest else f" {signature}")
 
 
 def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
@@ -97,7 +103,7 @@ def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
     for column in board.columns:
         parts += [f"## {column.title}", ""]
         if column.notes:
-            parts += [_list_item(n, labels["empty"]) for n in column.notes]
+            parts += [_list_item(n) for n in column.notes]
         else:
             parts.append(f"*{labels['empty']}*")
         parts.append("")
