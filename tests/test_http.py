@@ -160,7 +160,8 @@ def test_api_refuses_participants_and_bad_bodies(app, world):
     assert form_post.status_code == 400 and form_post.json["error"]["code"] == p.BAD_REQUEST
     assert fac.post(f"{base}/workshops", json=["x"]).status_code == 400
     assert fac.post(f"{base}/workshops", json={"title": 5}).status_code == 400
-    assert fac.post(f"{base}/workshops", json={"title": "x" * 121}).json["error"]["code"] == p.TOO_LONG
+    too_long = fac.post(f"{base}/workshops", json={"title": "x" * 121}).json["error"]
+    assert (too_long["code"], too_long["field"]) == (p.TOO_LONG, "title")
     assert fac.post(f"{base}/workshops", json={"title": "ok", "columns": []}).status_code == 400
     assert fac.post(f"{base}/workshops", json={"question": "no title"}).json["error"]["code"] == p.EMPTY
     assert fac.post("/api/events", json={"place": "no title"}).json["error"]["code"] == p.EMPTY

@@ -12,7 +12,7 @@ from .. import protocol as p
 from ..export.render import render_note
 from ..models import Board, BoardChange, Column, Event, Note, Workshop
 from . import DomainError, owned
-from .events import _date, _text
+from .fields import date_field, text_field
 
 
 def note_dict(note: Note) -> dict[str, Any]:
@@ -114,15 +114,15 @@ def changes_since(session: Session, board: Board, since: int) -> list[dict[str, 
 # ---- workshops -----------------------------------------------------------------
 def _workshop_fields(workshop: Workshop, fields: dict[str, object]) -> None:
     if "title" in fields:
-        workshop.title = _text(fields["title"], 120, required=True)
+        workshop.title = text_field(fields["title"], 120, required=True, name="title")
     if "question" in fields:
-        workshop.question = _text(fields["question"], 500)
+        workshop.question = text_field(fields["question"], 500, name="question")
     if "day" in fields:
-        workshop.day = _date(fields["day"])
+        workshop.day = date_field(fields["day"], name="day")
     if "time_slot" in fields:
-        workshop.time_slot = _text(fields["time_slot"], 40)
+        workshop.time_slot = text_field(fields["time_slot"], 40, name="time_slot")
     if "room" in fields:
-        workshop.room = _text(fields["room"], 80)
+        workshop.room = text_field(fields["room"], 80, name="room")
     if "position" in fields:
         pos = fields["position"]
         if not isinstance(pos, int) or isinstance(pos, bool) or not 0 <= pos < 10_000:
@@ -190,7 +190,7 @@ def add_column(session: Session, board: Board, title: object) -> dict[str, Any]:
     """Append a column to the board."""
     if len(board.columns) >= 12:
         raise DomainError(p.BAD_REQUEST, field="columns")
-    board.columns.append(Column(title=_text(title, 80, required=True), position=len(board.columns)))
+    board.columns.append(Column(title=text_field(title, 80, required=True, name="title"), position=len(board.columns)))
     return _columns_changed(session, board)
 
 
@@ -200,7 +200,7 @@ def update_column(
     """Rename a column and/or move it to another index."""
     column = get_column(session, board, column_id)
     if title is not None:
-        column.title = _text(title, 80, required=True)
+        column.title = text_field(title, 80, required=True, name="title")
     if index is not None:
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise DomainError(p.BAD_REQUEST, field="index")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Event, Organisation, Participant
 from . import DomainError, owned
+from .fields import date_field, text_field
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -32,32 +32,6 @@ def normalise_code(raw: str) -> str:
 def hash_token(token: str) -> str:
     """Hash a facilitator token for storage (tokens are random, so sha256 suffices)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _text(value: object, limit: int, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError(p.BAD_REQUEST)
-    value = value.strip()
-    if required and not value:
-        raise DomainError(p.EMPTY)
-    if len(value) > limit:
-        raise DomainError(p.TOO_LONG)
-    return value
-
-
-def _date(value: object) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise DomainError(p.BAD_REQUEST)
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(p.BAD_REQUEST) from exc
 
 
 def create_event(
@@ -86,15 +60,15 @@ def create_event(
 
 def _apply_event_fields(event: Event, **fields: object) -> None:
     if "title" in fields:
-        event.title = _text(fields["title"], 120, required=True)
+        event.title = text_field(fields["title"], 120, required=True, name="title")
     if "place" in fields:
-        event.place = _text(fields["place"], 120)
+        event.place = text_field(fields["place"], 120, name="place")
     if "description" in fields:
-        event.description = _text(fields["description"], 2000)
+        event.description = text_field(fields["description"], 2000, name="description")
     if "starts_on" in fields:
-        event.starts_on = _date(fields["starts_on"])
+        event.starts_on = date_field(fields["starts_on"], name="starts_on")
     if "ends_on" in fields:
-        event.ends_on = _date(fields["ends_on"])
+        event.ends_on = date_field(fields["ends_on"], name="ends_on")
     if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
         raise DomainError(p.BAD_REQUEST, field="ends_on")
 
@@ -135,11 +109,11 @@ def rotate_token(session: Session, event: Event) -> str:
 # ---- organisations ------------------------------------------------------------
 def _organisation_fields(org: Organisation, fields: dict[str, object]) -> None:
     if "name" in fields:
-        org.name = _text(fields["name"], 120, required=True)
+        org.name = text_field(fields["name"], 120, required=True, name="name")
     if "city" in fields:
-        org.city = _text(fields["city"], 80)
+        org.city = text_field(fields["city"], 80, name="city")
     if "country" in fields:
-        org.country = _text(fields["country"], 80)
+        org.country = text_field(fields["country"], 80, name="country")
 
 
 def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
@@ -207,7 +181,7 @@ def set_profile(
     session: Session, participant: Participant, *, pseudonym: object, organisation_id: object
 ) -> Participant:
     """Set the optional pseudonym and organisation shown on a participant's next notes."""
-    participant.pseudonym = _text(pseudonym, p.PSEUDONYM_MAX)
+    participant.pseudonym = text_field(pseudonym, p.PSEUDONYM_MAX, name="pseudonym")
     if organisation_id in (None, "", 0):
         participant.organisation_id = None
     else:
