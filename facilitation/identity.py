@@ -7,7 +7,7 @@ import hmac
 from flask import session
 from sqlalchemy.orm import Session
 
-from .models import Event
+from .models import Event, Participant
 from .services import Actor
 from .services import events as event_service
 
@@ -17,15 +17,15 @@ def participant_id(event_id: int) -> str | None:
     return (session.get("p") or {}).get(str(event_id))
 
 
-def ensure_participant(db: Session, event: Event) -> str:
-    """Give this browser a participant id for the event (stored in the cookie)."""
+def ensure_participant(db: Session, event: Event) -> Participant:
+    """Give this browser a participant of the event (its id stored in the cookie)."""
     participant = event_service.ensure_participant(db, event, participant_id(event.id))
     ids = dict(session.get("p") or {})
     if ids.get(str(event.id)) != participant.id:
         ids[str(event.id)] = participant.id
         session["p"] = ids
         session.permanent = True
-    return participant.id
+    return participant
 
 
 def is_facilitator(event: Event) -> bool:

@@ -25,7 +25,7 @@ from ..db import get_session
 from ..export.markdown import board_markdown
 from ..identity import ensure_participant, grant_facilitator, is_facilitator
 from ..mirror import board_file_parts, board_note, markdown_labels
-from ..models import Event, Participant, Workshop
+from ..models import Event, Workshop
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
@@ -145,9 +145,8 @@ def event_page(code: str) -> Response | str:
         return redirect(url_for("pages.event_page", code=event_service.normalise_code(code)))
     event = _event_or_404(code)
     db = get_session()
-    pid = ensure_participant(db, event)
+    participant = ensure_participant(db, event)
     db.commit()
-    participant = db.get(Participant, pid)
     return render_template(
         "event.html", event=event, participant=participant, facilitator=is_facilitator(event)
     )
@@ -158,7 +157,7 @@ def save_profile(code: str) -> Response:
     """Save the optional pseudonym and organisation, then go back."""
     event = _event_or_404(code)
     db = get_session()
-    participant = db.get(Participant, ensure_participant(db, event))
+    participant = ensure_participant(db, event)
     try:
         event_service.set_profile(
             db,
@@ -182,7 +181,7 @@ def phone_board(code: str, workshop_id: int) -> str:
     event = _event_or_404(code)
     workshop = _workshop_or_404(event, workshop_id)
     db = get_session()
-    participant = db.get(Participant, ensure_participant(db, event))
+    participant = ensure_participant(db, event)
     db.commit()
     return render_template(
         "phone.html", event=event, workshop=workshop, participant=participant, colors=p.COLORS,
