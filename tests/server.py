@@ -31,6 +31,15 @@ class Server:
     proc: subprocess.Popen
     log: Path
 
+    def crash(self) -> None:
+        """Kill the server with SIGKILL: no shutdown code runs, as in a power cut."""
+        self.proc.kill()
+        self.proc.wait(10)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def stop(self) -> str:
         """Stop the server and return everything it logged."""
         if self.proc.poll() is None:
@@ -43,11 +52,13 @@ class Server:
         return self.log.read_text()
 
 
-def start_server(tmp_path: Path, *, database_url: str, async_mode: str = "gevent", **env: str) -> Server:
-    """Run `python wsgi.py` on a free port and wait until it answers."""
-    port = free_port()
+def start_server(
+    tmp_path: Path, *, database_url: str, async_mode: str = "gevent", port: int | None = None, **env: str
+) -> Server:
+    """Run `python wsgi.py` (on a free port unless given) and wait until it answers."""
+    port = port or free_port()
     tmp_path.mkdir(parents=True, exist_ok=True)
-    log = tmp_path / f"server-{port}.log"
+    log = tmp_path / f"server-{port}.log"  # appended to when a test restarts the server
     environment = {
         **os.environ,
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -61,7 +72,7 @@ def start_server(tmp_path: Path, *, database_url: str, async_mode: str = "gevent
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
         **env,
     }
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=environment, stdout=out,
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -258,3 +258,42 @@ def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
     assert moved and moved[0]["note"]["column"] == workshop["columns"][2]["id"]
     ctx.close()
     fac.close()
+
+
+def test_a_note_written_while_the_server_is_down_is_sent_when_it_is_back(browser, tmp_path):
+    database = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    server = start_server(tmp_path, database_url=database)
+    try:
+        import requests
+
+        http = requests.Session()
+        code = http.post(server.url + "/api/events", json={"title": "Coupure"}, timeout=10).json()["event"]["code"]
+        workshop = http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
+                             timeout=10).json()["workshop"]
+        ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        phone = ctx.new_page()
+        phone.goto(f"{server.url}/{code}/w/{workshop['id']}")
+        phone.wait_for_selector("#status[data-state=online]")
+
+        server.crash()  # the laptop's server dies
+        phone.wait_for_selector("#status[data-state=reconnecting]", timeout=10000)
+        phone.fill("#note-text", "Écrite pendant la panne")
+        phone.click("#post-note")
+        phone.wait_for_selector(".note.pending:has-text('pendant la panne')")
+
+        server = start_server(tmp_path, database_url=database, port=server.port)
+        phone.wait_for_selector(".note.mine:has-text('pendant la panne')", timeout=20000)
+        assert phone.locator(".note.pending").count() == 0
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from facilitation.models import Note
+
+        engine = create_engine(database)
+        with Session(engine) as db:
+            assert db.scalars(select(Note.text)).all() == ["Écrite pendant la panne"]
+        engine.dispose()
+        ctx.close()
+        http.close()
+    finally:
+        server.stop()

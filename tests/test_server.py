@@ -280,3 +280,39 @@ def test_a_busy_port_gets_a_plain_french_message(tmp_path):
         assert f"Le port {port} est déjà utilisé" in second.stderr
     finally:
         server.stop()
+
+
+def test_what_was_acknowledged_survives_a_crash_and_clients_catch_up(tmp_path, server_db):
+    server = start_server(tmp_path, database_url=server_db)
+    try:
+        fac, ev = _set_up_event(server.url)
+        board, cols = ev["board"], ev["columns"]
+        alice = Device(server.url)
+        alice.open(f"/{ev['code']}/w/{ev['workshop']}")
+        alice.connect()
+        state = BoardState(alice.call(p.BOARD_JOIN, {"board": board})["board"])
+        commands = [{"op": op(), "board": board, "column": cols[i % 2], "text": f"avant {i}"} for i in range(5)]
+        acked = [alice.call(p.NOTE_ADD, command) for command in commands]
+        assert all(a["ok"] for a in acked)
+        for name, data in alice.events:
+            state.apply(name, data)
+        server.crash()  # SIGKILL right after the acks: nothing else runs
+        alice.sio = None
+        server = start_server(tmp_path, database_url=server_db, port=server.port)
+
+        alice.events.clear()
+        alice.connect()
+        catch_up = alice.call(p.BOARD_JOIN, {"board": board, "since": state.seq})
+        assert catch_up["ok"] and catch_up["changes"] == [] and catch_up["seq"] == 5
+        after = alice.call(p.NOTE_ADD, {"op": op(), "board": board, "column": cols[0], "text": "après"})
+        assert after["ok"] and after["seq"] == 6
+        # The op ids survived too: a phone resending an acknowledged command (its ack was
+        # lost in the crash) gets the first answer, and nothing is added twice.
+        assert alice.call(p.NOTE_ADD, commands[-1]) == acked[-1]
+        seq, database = _database_view(server_db, board)
+        assert seq == 6
+        assert sorted(t for _, _, t, _ in database.values()) == sorted([f"avant {i}" for i in range(5)] + ["après"])
+        alice.close()
+        fac.close()
+    finally:
+        server.stop()
