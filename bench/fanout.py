@@ -105,14 +105,16 @@ class Phone:
             self.reader.cancel()
 
 
-def start_server(tmp: Path, port: int) -> subprocess.Popen:
+def start_server(tmp: Path, port: int, args: argparse.Namespace) -> subprocess.Popen:
     env = {
         **os.environ,
         "INSTANCE_PATH": str(tmp / "instance"),
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "REDIS_URL": args.redis_url or "",
+        "REDIS_CHANNEL": f"relais-bench-{port}",
         "HOST": "127.0.0.1",
         "PORT": str(port),
-        "ASYNC_MODE": "gevent",
+        "ASYNC_MODE": args.async_mode,
         "LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     }
@@ -152,7 +154,7 @@ async def run(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="relais-bench-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(tmp, port)
+    server = start_server(tmp, port, args)
     proc = psutil.Process(server.pid)
     connector = aiohttp.TCPConnector(limit=0)
     try:
@@ -212,6 +214,9 @@ async def run(args: argparse.Namespace) -> dict:
             latencies = [(p.received[k] - sent[k]) * 1000 for p in phones for k in sent if k in p.received]
             expected = len(phones) * len(sent)
             result = {
+                "database": "postgresql" if args.database_url else "sqlite",
+                "redis": bool(args.redis_url),
+                "async_mode": args.async_mode,
                 "phones": len(phones),
                 "notes": len(sent),
                 "rate_per_s": args.rate,
@@ -246,6 +251,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="notes per second")
     parser.add_argument("--drain", type=float, default=3.0, help="seconds to wait after the last note")
     parser.add_argument("--connect-concurrency", type=int, default=100)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file (use an empty database)")
+    parser.add_argument("--redis-url", help="run the server with this Redis message queue")
+    parser.add_argument("--async-mode", default="gevent", choices=["gevent", "eventlet"])
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     result = asyncio.run(run(args))
