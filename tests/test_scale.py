@@ -3,6 +3,7 @@ and broadcasts that cross workers through Redis."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -17,9 +18,12 @@ from .server import Device, start_server
 def _queries_for_one_note(world, alice) -> int:
     engine = world.app.extensions["relais.engine"]
     statements: list[str] = []
+    me = threading.get_ident()
 
     def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
+        # Only this handler's queries: a Markdown rewrite may run meanwhile in its own thread.
+        if threading.get_ident() == me:
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
     try:
@@ -38,7 +42,7 @@ def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(worl
         alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
                                 "column": world.columns[world.boards[0]][i % 3], "text": f"n{i}"})
     assert _queries_for_one_note(world, alice) == first
-    assert first <= 10
+    assert 6 <= first <= 10  # counted at all, and few
 
 
 def _redis_or_skip() -> str:
