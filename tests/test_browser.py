@@ -153,6 +153,15 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     phone.click(".note button:has-text('Enregistrer')")
     projector.wait_for_selector(".note:has-text('puis corrigé')", timeout=3000)
 
+    # She deletes it (after confirming); it leaves every screen, and nothing else with it.
+    phone.on("dialog", lambda dialog: dialog.accept())
+    before = phone.locator("li.note").count()
+    phone.locator(".note.mine:has-text('puis corrigé') button:has-text('Supprimer')").click()
+    projector.wait_for_selector(".note:has-text('puis corrigé')", state="detached", timeout=3000)
+    phone.wait_for_selector(".note:has-text('puis corrigé')", state="detached", timeout=3000)
+    assert phone.locator("li.note").count() == before - 1
+    assert phone.evaluate("[...document.querySelectorAll('li.note')].every((n) => n.dataset.id)")
+
     for ctx in (fac, projector_ctx, phone_ctx):
         ctx.close()
     outside = [u for u in seen if not u.startswith(origin) and not u.startswith("data:")]

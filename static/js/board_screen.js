@@ -35,8 +35,13 @@ export function startBoard(mode, extra = {}) {
     },
     mine: (ids) => view.setMine(ids),
     acked: (item, ack) => {
-      if (ack.note) view.upsert(ack.note);
-      if (item.event === "note:add") view.addMine(ack.note.id);
+      // The ack carries what the broadcast carries; applying both is harmless.
+      if (item.event === "note:delete") {
+        view.removeNote(item.payload.note);
+      } else if (ack.note) {
+        view.upsert(ack.note);
+        if (item.event === "note:add") view.addMine(ack.note.id);
+      }
       view.place();
     },
     rejected: (item, error) => {

@@ -91,11 +91,7 @@ export class BoardView {
         break;
       }
       case "note:deleted":
-        this.notes.delete(data.note);
-        this.elements.get(data.note)?.remove();
-        this.elements.delete(data.note);
-        this.editing.delete(data.note);
-        this.draft(data.note, null);
+        this.removeNote(data.note);
         break;
       case "board:columns":
         this.setColumns(data.columns);
@@ -113,6 +109,14 @@ export class BoardView {
     if (known && known.version > note.version && !force) return;
     this.notes.set(note.id, { ...known, ...note });
     this.refresh(note.id);
+  }
+
+  removeNote(id) {
+    this.notes.delete(id);
+    this.elements.get(id)?.remove();
+    this.elements.delete(id);
+    this.editing.delete(id);
+    this.draft(id, null);
   }
 
   addMine(id) {
