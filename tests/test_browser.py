@@ -131,8 +131,9 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     phone.fill("#note-text", "Écrit hors ligne")
     phone.click("#post-note")
     phone.wait_for_selector(".note.pending:has-text('Écrit hors ligne')")
-    outbox = json.loads(phone.evaluate("Object.entries(localStorage).find(([k]) => k.startsWith('relais:outbox:'))[1]"))
-    assert [item["payload"]["text"] for item in outbox] == ["Écrit hors ligne"]
+    outbox = phone.evaluate(
+        "Object.entries(localStorage).filter(([k]) => k.startsWith('relais:outbox:')).map(([, v]) => v)")
+    assert [json.loads(item)["payload"]["text"] for item in outbox] == ["Écrit hors ligne"]
     phone_ctx.set_offline(False)
     projector.wait_for_selector(".note:has-text('Écrit hors ligne')", timeout=15000)
     phone.wait_for_selector(".note.mine:has-text('Écrit hors ligne')")
@@ -306,3 +307,31 @@ def test_a_note_written_while_the_server_is_down_is_sent_when_it_is_back(browser
         http.close()
     finally:
         server.stop()
+
+
+def test_two_tabs_offline_keep_both_of_their_notes(browser, server):
+    import requests
+
+    http = requests.Session()
+    code = http.post(server.url + "/api/events", json={"title": "Onglets"}, timeout=10).json()["event"]["code"]
+    workshop = http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
+                         timeout=10).json()["workshop"]
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    tabs = [ctx.new_page(), ctx.new_page()]
+    for tab in tabs:
+        tab.goto(f"{server.url}/{code}/w/{workshop['id']}")
+        tab.wait_for_selector("#status[data-state=online]")
+    ctx.set_offline(True)
+    for i, tab in enumerate(tabs):
+        tab.wait_for_selector("#status:not([data-state=online])", timeout=10000)
+        tab.fill("#note-text", f"Onglet {i}")
+        tab.click("#post-note")
+    keys = tabs[0].evaluate("Object.keys(localStorage).filter((k) => k.startsWith('relais:outbox:'))")
+    assert len(keys) == 2
+    ctx.set_offline(False)
+    for i, tab in enumerate(tabs):
+        tab.wait_for_selector(f".note.mine:has-text('Onglet {i}')", timeout=15000)
+        tab.wait_for_selector(f".note:has-text('Onglet {1 - i}')", timeout=15000)
+    assert tabs[0].evaluate("Object.keys(localStorage).filter((k) => k.startsWith('relais:outbox:'))") == []
+    ctx.close()
+    http.close()

@@ -14,17 +14,24 @@ export function newOpId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function storageKey(board) {
-  return `relais:outbox:${board}`;
+// One localStorage entry per command, so that two tabs of the same board never
+// overwrite each other's unsent notes.
+function storageKey(board, op) {
+  return `relais:outbox:${board}:${op}`;
 }
 
 function loadOutbox(board) {
+  const prefix = storageKey(board, "");
+  const items = [];
   try {
-    const items = JSON.parse(localStorage.getItem(storageKey(board)) || "[]");
-    return Array.isArray(items) ? items : [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(prefix)) items.push(JSON.parse(localStorage.getItem(key)));
+    }
   } catch {
-    return [];
+    /* storage unavailable or damaged: start empty */
   }
+  return items.filter((x) => x && x.op && x.event).sort((a, b) => a.at - b.at);
 }
 
 export class BoardLink {
@@ -65,9 +72,11 @@ export class BoardLink {
     this.h.status?.(state, this.outbox.length);
   }
 
-  save() {
+  /** Write (or, with remove, delete) one command's entry, then tell the screen. */
+  save(item, remove = false) {
     try {
-      localStorage.setItem(storageKey(this.board), JSON.stringify(this.outbox));
+      if (remove) localStorage.removeItem(storageKey(this.board, item.op));
+      else localStorage.setItem(storageKey(this.board, item.op), JSON.stringify(item));
     } catch {
       // Storage full or disabled: the outbox still lives in memory until sent.
     }
@@ -128,9 +137,9 @@ export class BoardLink {
 
   /** Queue a command; it is kept on the device until the server acknowledges it. */
   send(event, payload) {
-    const item = { op: newOpId(), event, payload: { ...payload, board: this.board }, tries: 0 };
+    const item = { op: newOpId(), event, payload: { ...payload, board: this.board }, tries: 0, at: Date.now() };
     this.outbox.push(item);
-    this.save();
+    this.save(item);
     this.flush();
     this.status();
     return item;
@@ -152,12 +161,12 @@ export class BoardLink {
         return;
       }
       if (!ack.ok && ack.error.code === "internal" && ++item.tries < MAX_RETRIES) {
-        this.save();
+        this.save(item);
         setTimeout(() => this.flush(), 2000 * item.tries);
         return;
       }
       this.outbox = this.outbox.filter((x) => x.op !== item.op);
-      this.save();
+      this.save(item, true);
       if (ack.ok) this.h.acked?.(item, ack);
       else this.h.rejected?.(item, ack.error);
       this.status();
