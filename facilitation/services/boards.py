@@ -12,7 +12,7 @@ from .. import protocol as p
 from ..export.render import render_note
 from ..models import Board, BoardChange, Column, Event, Note, Workshop
 from . import DomainError, owned
-from .fields import date_field, text_field
+from .fields import apply_fields, text_field
 
 
 def note_dict(note: Note) -> dict[str, Any]:
@@ -112,17 +112,11 @@ def changes_since(session: Session, board: Board, since: int) -> list[dict[str, 
 
 
 # ---- workshops -----------------------------------------------------------------
+_WORKSHOP_TEXTS = {"title": (120, True), "question": (500, False), "time_slot": (40, False), "room": (80, False)}
+
+
 def _workshop_fields(workshop: Workshop, fields: dict[str, object]) -> None:
-    if "title" in fields:
-        workshop.title = text_field(fields["title"], 120, required=True, name="title")
-    if "question" in fields:
-        workshop.question = text_field(fields["question"], 500, name="question")
-    if "day" in fields:
-        workshop.day = date_field(fields["day"], name="day")
-    if "time_slot" in fields:
-        workshop.time_slot = text_field(fields["time_slot"], 40, name="time_slot")
-    if "room" in fields:
-        workshop.room = text_field(fields["room"], 80, name="room")
+    apply_fields(workshop, fields, _WORKSHOP_TEXTS, dates=("day",))
     if "position" in fields:
         pos = fields["position"]
         if not isinstance(pos, int) or isinstance(pos, bool) or not 0 <= pos < 10_000:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Event, Organisation, Participant
 from . import DomainError, owned
-from .fields import date_field, text_field
+from .fields import apply_fields, text_field
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -58,17 +58,11 @@ def create_event(
     return event, token
 
 
+_EVENT_TEXTS = {"title": (120, True), "place": (120, False), "description": (2000, False)}
+
+
 def _apply_event_fields(event: Event, **fields: object) -> None:
-    if "title" in fields:
-        event.title = text_field(fields["title"], 120, required=True, name="title")
-    if "place" in fields:
-        event.place = text_field(fields["place"], 120, name="place")
-    if "description" in fields:
-        event.description = text_field(fields["description"], 2000, name="description")
-    if "starts_on" in fields:
-        event.starts_on = date_field(fields["starts_on"], name="starts_on")
-    if "ends_on" in fields:
-        event.ends_on = date_field(fields["ends_on"], name="ends_on")
+    apply_fields(event, fields, _EVENT_TEXTS, dates=("starts_on", "ends_on"))
     if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
         raise DomainError(p.BAD_REQUEST, field="ends_on")
 
@@ -107,13 +101,7 @@ def rotate_token(session: Session, event: Event) -> str:
 
 
 # ---- organisations ------------------------------------------------------------
-def _organisation_fields(org: Organisation, fields: dict[str, object]) -> None:
-    if "name" in fields:
-        org.name = text_field(fields["name"], 120, required=True, name="name")
-    if "city" in fields:
-        org.city = text_field(fields["city"], 80, name="city")
-    if "country" in fields:
-        org.country = text_field(fields["country"], 80, name="country")
+_ORGANISATION_TEXTS = {"name": (120, True), "city": (80, False), "country": (80, False)}
 
 
 def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
@@ -132,7 +120,7 @@ def _check_unique_name(session: Session, event_id: int, name: str, own_id: int |
 def add_organisation(session: Session, event: Event, **fields: object) -> Organisation:
     """Add an association to the event's list."""
     org = Organisation(event_id=event.id, city="", country="")
-    _organisation_fields(org, {"name": fields.get("name"), **fields})
+    apply_fields(org, {"name": fields.get("name"), **fields}, _ORGANISATION_TEXTS)
     _check_unique_name(session, event.id, org.name, None)
     session.add(org)
     session.flush()
@@ -147,7 +135,7 @@ def get_organisation(session: Session, event: Event, org_id: int) -> Organisatio
 def update_organisation(session: Session, org: Organisation, **fields: object) -> Organisation:
     """Rename or relocate an organisation."""
     with session.no_autoflush:
-        _organisation_fields(org, fields)
+        apply_fields(org, fields, _ORGANISATION_TEXTS)
         _check_unique_name(session, org.event_id, org.name, org.id)
     session.flush()
     return org

@@ -34,3 +34,17 @@ def date_field(value: object, *, name: str = "date") -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise DomainError(p.BAD_REQUEST, field=name) from exc
+
+
+# A text field: (maximum length, required).
+TextSpec = dict[str, tuple[int, bool]]
+
+
+def apply_fields(row: object, fields: dict[str, object], texts: TextSpec, dates: tuple[str, ...] = ()) -> None:
+    """Check and set the given text and date fields on row; fields not named are left alone."""
+    for name, (limit, required) in texts.items():
+        if name in fields:
+            setattr(row, name, text_field(fields[name], limit, required=required, name=name))
+    for name in dates:
+        if name in fields:
+            setattr(row, name, date_field(fields[name], name=name))
