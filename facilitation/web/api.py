@@ -17,13 +17,13 @@ from flask_babel import gettext
 from .. import protocol as p
 from ..db import get_session
 from ..extensions import socketio
-from ..identity import ensure_participant, grant_facilitator, is_facilitator
+from ..identity import grant_facilitator, is_facilitator
 from ..models import Event, Workshop
 from ..realtime import publish
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
-from .common import error_body, load_event, public_base_url
+from .common import EVENT_FIELDS, create_event_here, error_body, load_event, public_base_url
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -40,7 +40,7 @@ def default_columns() -> list[str]:
 
 
 def json_route(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn DomainError into an error body and roll back; commit on success."""
+    """Turn a DomainError into the error body and its status, after rolling back."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -70,7 +70,6 @@ def picked(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 _ORGANISATION_FIELDS = ("name", "city", "country")
-_EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description")
 
 
 def facilitated(code: str) -> Event:
@@ -120,16 +119,8 @@ def openapi() -> Any:
 @json_route
 def create_event() -> Any:
     """Create an event; the answer holds the facilitator link, shown once."""
-    db = get_session()
-    event, token = event_service.create_event(db, **picked(body(), _EVENT_FIELDS))
-    db.commit()
-    grant_facilitator(event)
-    ensure_participant(db, event)
-    db.commit()
-    base = public_base_url()
-    answer = p.ok(event=event_dict(event), facilitator_url=f"{base}/f/{token}",
-                  join_url=f"{base}/{event.code}")
-    response = jsonify(answer)
+    event, facilitator_url, join_url = create_event_here(body())
+    response = jsonify(p.ok(event=event_dict(event), facilitator_url=facilitator_url, join_url=join_url))
     response.headers["Cache-Control"] = "no-store"
     return response, 201
 
@@ -147,7 +138,7 @@ def update_event(code: str) -> Any:
     """Change the event's title, place, dates or description."""
     db = get_session()
     event = facilitated(code)
-    event_service.update_event(db, event, **picked(body(), _EVENT_FIELDS))
+    event_service.update_event(db, event, **picked(body(), EVENT_FIELDS))
     db.commit()
     return jsonify(p.ok(event=event_dict(event, full=False)))
 

@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from .. import protocol as p
 from ..db import get_session
+from ..identity import ensure_participant, grant_facilitator
 from ..models import Event
 from ..netaddr import network_url
 from ..services import DomainError
@@ -35,6 +36,24 @@ def error_body(exc: DomainError) -> tuple[dict[str, Any], int]:
 def load_event(code: str) -> Event:
     """The event with this join code, or DomainError(not_found)."""
     return event_service.find_event(get_session(), code)
+
+
+EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description")
+
+
+def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:
+    """Create an event and make this browser its facilitator (and a participant).
+
+    Returns the event, its facilitator URL (to show once) and its join URL.
+    Raises DomainError, with nothing stored, when a field is wrong.
+    """
+    db = get_session()
+    event, token = event_service.create_event(db, **{k: fields[k] for k in EVENT_FIELDS if k in fields})
+    grant_facilitator(event)
+    ensure_participant(db, event)
+    db.commit()
+    base = public_base_url()
+    return event, f"{base}/f/{token}", f"{base}/{event.code}"
 
 
 def public_base_url() -> str:

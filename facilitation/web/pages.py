@@ -29,7 +29,7 @@ from ..models import Event, Workshop
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
-from .common import id_arg, load_event, public_base_url
+from .common import EVENT_FIELDS, create_event_here, id_arg, load_event, public_base_url
 
 bp = Blueprint("pages", __name__)
 
@@ -62,28 +62,14 @@ def home() -> str:
 @bp.post("/events")
 def create_event() -> Response | tuple[str, int]:
     """Create an event from the home form; show the facilitator link once."""
-    db = get_session()
-    form = {k: request.form.get(k, "") for k in ("title", "place", "starts_on", "ends_on", "description")}
+    form = {k: request.form.get(k, "") for k in EVENT_FIELDS}
     try:
-        event, token = event_service.create_event(db, **form)
+        event, facilitator_url, join_url = create_event_here(form)
     except DomainError as exc:
-        db.rollback()
+        get_session().rollback()
         return render_template("home.html", form=form, error=gettext(p.MESSAGES[exc.code])), 400
-    db.commit()
-    grant_facilitator(event)
-    ensure_participant(db, event)
-    db.commit()
-    base = public_base_url()
-    return _no_store(
-        make_response(
-            render_template(
-                "created.html",
-                event=event,
-                facilitator_url=f"{base}/f/{token}",
-                join_url=f"{base}/{event.code}",
-            )
-        )
-    )
+    page = render_template("created.html", event=event, facilitator_url=facilitator_url, join_url=join_url)
+    return _no_store(make_response(page))
 
 
 @bp.get("/join")
