@@ -38,6 +38,7 @@ def js_strings() -> dict[str, str]:
         "rename": gettext("Rename"),
         "error": gettext("Something went wrong."),
         "board_deleted": gettext("This workshop was deleted."),
+        "copied": gettext("Copied"),
         "projector": gettext("Projector"),
         "phone": gettext("Phone"),
         "download": gettext("Notes (.md)"),

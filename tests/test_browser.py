@@ -63,6 +63,10 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     page.fill("#place", "Lyon")
     page.click("#create-event button[type=submit]")
     secret = page.text_content("#facilitator-link")
+    fac.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page.click("#copy-link")
+    page.wait_for_selector("#copy-link:has-text('Copié')")
+    assert page.evaluate("navigator.clipboard.readText()") == secret.strip()
     code = page.text_content("#join-code").strip()
     assert "/f/" in secret and len(code) == 6
     page.click("text=Ouvrir la console")
