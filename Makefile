@@ -23,6 +23,10 @@ bench: $(DEV_STAMP) $(MO)
 	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Relais a besoin de Python 3.11 ou plus récent (python3 --version)."; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
+	  { echo "Il manque le module venv : sudo apt install python3-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
