@@ -54,7 +54,8 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     console_errors: list[str] = []
 
     # The host creates the event and a workshop from the pages, as a person would.
-    fac = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    fac = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR",
+                              permissions=["clipboard-read", "clipboard-write"])
     _watch_requests(fac, origin, seen)
     page = fac.new_page()
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
@@ -63,7 +64,6 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     page.fill("#place", "Lyon")
     page.click("#create-event button[type=submit]")
     secret = page.text_content("#facilitator-link")
-    fac.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
     page.click("#copy-link")
     page.wait_for_selector("#copy-link:has-text('Copié')")
     assert page.evaluate("navigator.clipboard.readText()") == secret.strip()
