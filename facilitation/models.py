@@ -103,6 +103,8 @@ class Board(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")
+    # Loaded with the board: every board event is authorised against its event.
+    event: Mapped[Event] = relationship(lazy="joined")
     columns: Mapped[list[Column]] = relationship(
         back_populates="board",
         cascade="all, delete-orphan",

@@ -20,7 +20,7 @@ from .db import get_session
 from .extensions import socketio
 from .identity import actor_for
 from .mirror import schedule_mirror
-from .models import Board, Event
+from .models import Board
 from .security import log_failure
 from .services import Actor, DomainError, ops
 from .services import boards as board_service
@@ -34,8 +34,7 @@ def _refuse(code: str, **details: Any) -> dict[str, Any]:
 
 
 def _actor(board: Board) -> Actor:
-    event = get_session().get(Event, board.event_id)
-    actor = actor_for(event) if event else None
+    actor = actor_for(board.event)
     if actor is None:
         raise DomainError(p.FORBIDDEN)
     return actor
@@ -110,14 +109,13 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
         board = _board_for(data["board"])
         actor = _actor(board)
         join_room(p.board_room(board.id))
-        mine = note_service.authored_by(db, board, actor)
         since = data.get("since")
         if since is not None:
             changes = board_service.changes_since(db, board, since)
             if changes is not None:
                 seq = changes[-1]["data"]["seq"] if changes else since
-                return p.ok(changes=changes, seq=seq, mine=mine)
-        snap = board_service.snapshot(db, board)
+                return p.ok(changes=changes, seq=seq, mine=note_service.authored_by(db, board, actor))
+        snap, mine = board_service.snapshot(db, board, actor.participant_id)
         return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator)
 
     return _guarded(p.BOARD_JOIN, payload, body)

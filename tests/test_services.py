@@ -156,8 +156,10 @@ def test_changes_since_and_the_snapshot_fallback(session, setup, monkeypatch):
     assert board_service.changes_since(session, s["board"], 5) is None  # ahead: snapshot
     monkeypatch.setattr(p, "CATCH_UP_MAX", 2)
     assert board_service.changes_since(session, s["board"], 1) is None  # too far behind: snapshot
-    snap = board_service.snapshot(session, s["board"])
+    snap, mine = board_service.snapshot(session, s["board"], s["alice"].participant_id)
     assert snap["seq"] == 4 and [n["text"] for n in snap["notes"]] == list("abcd")
+    assert mine == [n["id"] for n in snap["notes"]]
+    assert board_service.snapshot(session, s["board"], s["bob"].participant_id)[1] == []
 
 
 def test_columns_add_rename_move_and_delete(session, setup):

@@ -43,11 +43,13 @@ def columns_list(board: Board) -> list[dict[str, Any]]:
     return [{"id": c.id, "title": c.title, "position": c.position} for c in board.columns]
 
 
-def workshop_dict(workshop: Workshop) -> dict[str, Any]:
-    """The wire form of a workshop."""
+def workshop_dict(workshop: Workshop, board_id: int | None = None) -> dict[str, Any]:
+    """The wire form of a workshop (pass board_id when it is known, to spare a query)."""
+    if board_id is None and workshop.board is not None:
+        board_id = workshop.board.id
     return {
         "id": workshop.id,
-        "board": workshop.board.id if workshop.board else None,
+        "board": board_id,
         "title": workshop.title,
         "question": workshop.question,
         "day": workshop.day.isoformat() if workshop.day else None,
@@ -73,8 +75,8 @@ def record(session: Session, board_id: int, name: str, data: dict[str, Any]) -> 
     return payload
 
 
-def snapshot(session: Session, board: Board) -> dict[str, Any]:
-    """The whole board as one payload.
+def snapshot(session: Session, board: Board, viewer: str | None = None) -> tuple[dict[str, Any], list[int]]:
+    """The whole board as one payload, and the ids of the viewer's own notes in it.
 
     seq is read before the notes, so the snapshot is never older than its seq;
     replaying changes after seq is harmless because clients apply them idempotently.
@@ -83,15 +85,15 @@ def snapshot(session: Session, board: Board) -> dict[str, Any]:
     notes = session.scalars(
         select(Note).where(Note.board_id == board.id).order_by(Note.column_id, Note.position, Note.id)
     ).all()
-    workshop = board.workshop
-    return {
+    payload = {
         "id": board.id,
         "seq": seq,
-        "event": {"code": workshop.event.code, "title": workshop.event.title},
-        "workshop": workshop_dict(workshop),
+        "event": {"code": board.event.code, "title": board.event.title},
+        "workshop": workshop_dict(board.workshop, board.id),
         "columns": columns_list(board),
         "notes": [note_dict(n) for n in notes],
     }
+    return payload, [n.id for n in notes if viewer is not None and n.author_id == viewer]
 
 
 def changes_since(session: Session, board: Board, since: int) -> list[dict[str, Any]] | None:
