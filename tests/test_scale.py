@@ -16,6 +16,11 @@ from .server import Device, start_server
 
 
 def _queries_for_one_note(world, alice) -> int:
+    return _queries(world, alice, p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                               "column": world.columns[world.boards[0]][0], "text": "x"})
+
+
+def _queries(world, device, event_name: str, payload: dict) -> int:
     engine = world.app.extensions["relais.engine"]
     statements: list[str] = []
     me = threading.get_ident()
@@ -27,8 +32,7 @@ def _queries_for_one_note(world, alice) -> int:
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        ack = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
-                                      "column": world.columns[world.boards[0]][0], "text": "x"})
+        ack = device.emit(event_name, payload)
         assert ack["ok"]
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -43,6 +47,17 @@ def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(worl
                                 "column": world.columns[world.boards[0]][i % 3], "text": f"n{i}"})
     assert _queries_for_one_note(world, alice) == first
     assert 6 <= first <= 10  # counted at all, and few
+
+
+def test_joining_costs_the_same_queries_on_an_empty_and_a_full_board(world):
+    alice = phone(world)
+    join = {"board": world.boards[0]}
+    empty = _queries(world, alice, p.BOARD_JOIN, join)
+    for i in range(60):
+        alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
+                                "column": world.columns[world.boards[0]][i % 3], "text": f"n{i}"})
+    assert _queries(world, alice, p.BOARD_JOIN, join) == empty
+    assert 3 <= empty <= 6
 
 
 def _redis_or_skip() -> str:
