@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from flask import session
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Event, Participant
@@ -49,3 +50,13 @@ def actor_for(event: Event) -> Actor | None:
     if pid is None:
         return None
     return Actor(event_id=event.id, participant_id=pid, facilitator=is_facilitator(event))
+
+
+def facilitated_events(db: Session) -> list[Event]:
+    """The events this browser may still facilitate (their current link was opened here)."""
+    rights = session.get("f") or {}
+    ids = [int(k) for k in rights if k.isdigit()]
+    if not ids:
+        return []
+    events = db.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.created_at.desc())).all()
+    return [e for e in events if is_facilitator(e)]

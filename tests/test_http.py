@@ -52,6 +52,22 @@ def test_creating_an_event_shows_the_facilitator_link_once(client, app):
     assert link not in client.get(f"/{code}/console").get_data(as_text=True)
 
 
+def test_home_lists_the_events_this_browser_runs_until_the_link_changes(client, app):
+    assert "my-events" not in client.get("/").get_data(as_text=True)
+    _create(client, title="Première rencontre")
+    _create(client, title="Seconde rencontre")
+    home = client.get("/").get_data(as_text=True)
+    assert home.index("Seconde rencontre") < home.index("Première rencontre")
+    assert "my-events" not in app.test_client().get("/").get_data(as_text=True)
+    code = re.search(r'href="/([A-Z0-9]{6})/console"><span class="title">Seconde', home).group(1)
+    client.post(f"/api/events/{code}/facilitator-link", json={})
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    assert "Seconde rencontre" in other.get("/").get_data(as_text=True)
+    client.post(f"/api/events/{code}/facilitator-link", json={})
+    assert "Seconde rencontre" not in other.get("/").get_data(as_text=True)
+
+
 def test_bad_event_form_is_shown_again_with_an_error(client):
     response = _create(client, title="")
     assert response.status_code == 400

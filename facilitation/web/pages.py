@@ -23,7 +23,7 @@ from flask_babel import force_locale, gettext
 from .. import protocol as p
 from ..db import get_session
 from ..export.markdown import board_markdown
-from ..identity import ensure_participant, grant_facilitator, is_facilitator
+from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
 from ..mirror import board_file_parts, board_note, markdown_labels
 from ..models import Event, Workshop
 from ..services import DomainError
@@ -55,8 +55,8 @@ def _no_store(response: Response) -> Response:
 
 @bp.get("/")
 def home() -> str:
-    """Home: create an event, or type a code to join one."""
-    return render_template("home.html", form={}, error=None)
+    """Home: create an event, or type a code to join one; the events this browser runs."""
+    return render_template("home.html", form={}, error=None, mine=facilitated_events(get_session()))
 
 
 @bp.post("/events")
