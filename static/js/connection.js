@@ -59,7 +59,10 @@ export class BoardLink {
     this.socket.on("board:deleted", (data) => {
       if (data && data.board === this.board) this.h.deleted?.();
     });
-    window.addEventListener("online", () => this.status());
+    window.addEventListener("online", () => {
+      this.status();
+      this.flush();
+    });
     window.addEventListener("offline", () => this.status());
     this.h.outbox?.(this.outbox);
     this.status();
@@ -146,7 +149,9 @@ export class BoardLink {
   }
 
   flush() {
-    if (!this.joined || this.sending || !this.outbox.length || !this.socket.connected) return;
+    // While the phone says it is offline, keep everything here: a socket that has not
+    // noticed yet would swallow the command until its ack times out.
+    if (!this.joined || this.sending || !this.outbox.length || !this.socket.connected || !navigator.onLine) return;
     const item = this.outbox[0];
     this.sending = true;
     this.socket.timeout(ACK_TIMEOUT).emit(item.event, { ...item.payload, op: item.op }, (err, ack) => {
