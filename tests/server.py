@@ -112,6 +112,14 @@ class Device:
         self.sio = client
         return client
 
+    def join_board(self, page: str, board: int) -> dict:
+        """Open a board's page (for the cookie), connect, join the board; return the join's answer."""
+        self.open(page)
+        self.connect()
+        answer = self.call("board:join", {"board": board})
+        assert answer["ok"], answer
+        return answer
+
     def call(self, event: str, payload: dict) -> dict:
         assert self.sio is not None
         return self.sio.call(event, payload, timeout=10)

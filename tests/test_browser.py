@@ -203,9 +203,7 @@ def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, serv
     code = fac.http.post(server.url + "/api/events", json={"title": "Plein"}, timeout=10).json()["event"]["code"]
     workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
                              timeout=10).json()["workshop"]
-    fac.open(f"/{code}/console/w/{workshop['id']}")
-    fac.connect()
-    fac.call(p.BOARD_JOIN, {"board": workshop["board"]})
+    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     page.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
@@ -235,9 +233,7 @@ def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
     code = created["event"]["code"]
     workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
                              timeout=10).json()["workshop"]
-    fac.open(f"/{code}/console/w/{workshop['id']}")
-    fac.connect()
-    fac.call(p.BOARD_JOIN, {"board": workshop["board"]})
+    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "À déplacer au doigt"})
 

@@ -152,9 +152,7 @@ def test_bad_input_over_a_real_socket_leaves_the_worker_up(tmp_path):
     server = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     try:
         fac, ev = _set_up_event(server.url)
-        fac.open(f"/{ev['code']}/console/w/{ev['workshop']}")
-        fac.connect()
-        assert fac.call(p.BOARD_JOIN, {"board": ev["board"]})["ok"]
+        fac.join_board(f"/{ev['code']}/console/w/{ev['workshop']}", ev["board"])
         for payload in (None, "x", [1, 2], {"board": "1"}, {"op": "x" * 100, "board": ev["board"]}):
             assert fac.call(p.NOTE_ADD, payload)["ok"] is False
         # An oversize frame closes that connection only.
@@ -180,9 +178,7 @@ def test_eventlet_boots_and_serves_a_board(tmp_path):
     server = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'e.sqlite3'}", async_mode="eventlet")
     try:
         fac, ev = _set_up_event(server.url)
-        fac.open(f"/{ev['code']}/console/w/{ev['workshop']}")
-        fac.connect()
-        assert fac.call(p.BOARD_JOIN, {"board": ev["board"]})["ok"]
+        fac.join_board(f"/{ev['code']}/console/w/{ev['workshop']}", ev["board"])
         ack = fac.call(p.NOTE_ADD, {"op": op(), "board": ev["board"], "column": ev["columns"][0], "text": "e"})
         assert ack["ok"] and ack["seq"] == 1
         fac.close()
@@ -196,9 +192,7 @@ def test_markdown_files_are_written_by_the_server_and_again_at_start_up(tmp_path
     server = start_server(tmp_path, database_url=db)
     try:
         fac, ev = _set_up_event(server.url)
-        fac.open(f"/{ev['code']}/console/w/{ev['workshop']}")
-        fac.connect()
-        fac.call(p.BOARD_JOIN, {"board": ev["board"]})
+        fac.join_board(f"/{ev['code']}/console/w/{ev['workshop']}", ev["board"])
         fac.call(p.NOTE_ADD, {"op": op(), "board": ev["board"], "column": ev["columns"][0], "text": "Écrit"})
         deadline = time.monotonic() + 5
         files = []
@@ -228,20 +222,17 @@ def test_parallel_commands_get_consecutive_seqs_and_a_raced_op_applies_once(tmp_
         fac, ev = _set_up_event(server.url)
         board, column = ev["board"], ev["columns"][0]
         page = f"/{ev['code']}/w/{ev['workshop']}"
+        # Two tabs of the same phone (the second copies the first's cookie), and three other phones.
         alice = Device(server.url)
-        alice.open(page)
-        # Two tabs of the same phone (same cookie), and three other phones.
-        tabs = [alice]
-        for _ in range(1):
-            tab = Device(server.url)
-            tab.http.cookies.update(alice.http.cookies)
-            tabs.append(tab)
+        alice.join_board(page, board)
+        second_tab = Device(server.url)
+        second_tab.http.cookies.update(alice.http.cookies)
+        second_tab.connect()
+        assert second_tab.call(p.BOARD_JOIN, {"board": board})["ok"]
+        tabs = [alice, second_tab]
         others = [Device(server.url) for _ in range(3)]
         for device in others:
-            device.open(page)
-        for device in tabs + others:
-            device.connect()
-            assert device.call(p.BOARD_JOIN, {"board": board})["ok"]
+            device.join_board(page, board)
 
         same = {"op": "op-raced-0001", "board": board, "column": column, "text": "une seule"}
         jobs = [(tabs[i % 2], same) for i in range(20)]
@@ -288,9 +279,7 @@ def test_what_was_acknowledged_survives_a_crash_and_clients_catch_up(tmp_path, s
         fac, ev = _set_up_event(server.url)
         board, cols = ev["board"], ev["columns"]
         alice = Device(server.url)
-        alice.open(f"/{ev['code']}/w/{ev['workshop']}")
-        alice.connect()
-        state = BoardState(alice.call(p.BOARD_JOIN, {"board": board})["board"])
+        state = BoardState(alice.join_board(f"/{ev['code']}/w/{ev['workshop']}", board)["board"])
         commands = [{"op": op(), "board": board, "column": cols[i % 2], "text": f"avant {i}"} for i in range(5)]
         acked = [alice.call(p.NOTE_ADD, command) for command in commands]
         assert all(a["ok"] for a in acked)
