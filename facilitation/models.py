@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -101,6 +103,19 @@ class Board(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # Bumped in the same transaction as every change; broadcasts carry it.
     seq: Mapped[int] = mapped_column(Integer, default=0)
+    # How the facilitator runs the workshop (see services/state.py). Every new column
+    # has a server default, so that db.upgrade_schema can add it to an older database.
+    phase: Mapped[str] = mapped_column(String(16), default="collect", server_default="collect")
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    anonymity: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
+    # A running timer has ends_at; a paused one has left_ms instead.
+    timer_ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_left_ms: Mapped[int | None] = mapped_column(Integer)
+    timer_total_ms: Mapped[int | None] = mapped_column(Integer)
+    timer_locks: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    spotlight_kind: Mapped[str | None] = mapped_column(String(8))
+    spotlight_id: Mapped[int | None] = mapped_column(Integer)
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")
     # Loaded with the board: every board event is authorised against its event.
@@ -160,6 +175,79 @@ class Note(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Notes of a group are ordered among themselves; loose notes among the loose ones.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+class Group(Base):
+    """A named cluster of notes inside one column."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Vote(Base):
+    """A round of dot voting on the notes (or the groups) of a board."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(8), default="notes")  # "notes" or "groups"
+    budget: Mapped[int] = mapped_column(Integer, default=3)
+    cap: Mapped[int] = mapped_column(Integer, default=1)
+    hide_results: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Ballot(Base):
+    """How many dots one participant has used in a vote; the budget is a WHERE on this row."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Dot(Base):
+    """How many dots one participant put on one note or group (never sent to anyone else)."""
+
+    __tablename__ = "dots"
+    __table_args__ = (UniqueConstraint("vote_id", "participant_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(Integer)  # a note id or a group id, after the vote's target
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Action(Base):
+    """Something to do after the workshop: what, which organisation, by when."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(String(500))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 

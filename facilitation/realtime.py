@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_socketio import join_room, leave_room, rooms
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from . import protocol as p
 from .db import get_session
@@ -23,8 +24,13 @@ from .mirror import schedule_mirror
 from .models import Board
 from .security import log_failure
 from .services import Actor, DomainError, ops
+from .services import actions as action_service
 from .services import boards as board_service
+from .services import groups as group_service
 from .services import notes as note_service
+from .services import state as state_service
+from .services import votes as vote_service
+from .services.boards import Change
 
 log = logging.getLogger("relais.realtime")
 
@@ -65,26 +71,31 @@ def _guarded(name: str, payload: Any, body: Callable[[dict[str, Any]], dict[str,
         return _refuse(p.INTERNAL)
 
 
-def _command(name: str, payload: Any, apply: Callable[[Board, Actor, dict], dict]) -> dict:
+def _joined(board: Board) -> bool:
+    here = rooms()
+    return p.board_room(board.id) in here or p.facilitators_room(board.id) in here
+
+
+def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, dict], Change]) -> dict:
     """Run a board command once per op id.
 
     Nothing goes out before the commit. After it, the broadcast is queued and the ack
     returned from this handler: the sender may see either first, and its client
-    applies both idempotently (the ack carries the same note and seq).
+    applies both idempotently (the ack carries the same data and seq).
     """
 
     def body(data: dict[str, Any]) -> dict[str, Any]:
         db = get_session()
         board = _board_for(data["board"])
-        if p.board_room(board.id) not in rooms():
+        if not _joined(board):
             raise DomainError(p.NOT_JOINED)
         actor = _actor(board)
         earlier = ops.previous_answer(db, actor.participant_id, data["op"])
         if earlier is not None:
             return earlier
         try:
-            broadcast = apply(board, actor, data)
-            answer = p.ok(**{k: v for k, v in broadcast.items() if k != "board"})
+            change = apply(db, board, actor, data)
+            answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
             ops.remember(db, actor.participant_id, data["op"], answer)
             db.commit()
         except IntegrityError:
@@ -94,10 +105,26 @@ def _command(name: str, payload: Any, apply: Callable[[Board, Actor, dict], dict
             if earlier is None:
                 raise
             return earlier
-        publish(p.BROADCAST_OF[name], broadcast)
+        publish(change)
         return answer
 
     return _guarded(name, payload, body)
+
+
+def _rooms_of(board_id: int) -> list[str]:
+    """The rooms of this board that this socket is in."""
+    name = p.board_room(board_id)
+    return [room for room in rooms() if room == name or room.startswith(name + ":")]
+
+
+def _view_rooms(board: Board, actor: Actor, view: str) -> list[str]:
+    """The rooms of one screen: consoles hear everything, phones and projectors the public
+    form; a phone also hears its own participant's unsequenced events."""
+    if view == "console":
+        return [p.facilitators_room(board.id)]
+    if view == "projector":
+        return [p.board_room(board.id)]
+    return [p.board_room(board.id), p.participant_room(board.id, actor.participant_id)]
 
 
 @socketio.on(p.BOARD_JOIN)
@@ -108,15 +135,32 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
         db = get_session()
         board = _board_for(data["board"])
         actor = _actor(board)
-        join_room(p.board_room(board.id))
+        view = data.get("view", "phone")
+        if view == "console" and not actor.facilitator:
+            raise DomainError(p.NOT_FACILITATOR)
+        wanted = _view_rooms(board, actor, view)
+        for room in _rooms_of(board.id):
+            if room not in wanted:
+                leave_room(room)
+        for room in wanted:
+            join_room(room)
+        viewer = board_service.Viewer(None if view == "projector" else actor.participant_id, full=view == "console")
         since = data.get("since")
-        if since is not None:
+        # Consoles, and anyone while writing is private, always get a snapshot: the change
+        # log only holds the public form of each change.
+        if since is not None and view != "console" and not board.private:
             changes = board_service.changes_since(db, board, since)
             if changes is not None:
                 seq = changes[-1]["data"]["seq"] if changes else since
-                return p.ok(changes=changes, seq=seq, mine=note_service.authored_by(db, board, actor))
-        snap, mine = board_service.snapshot(db, board, actor.participant_id)
-        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator)
+                return p.ok(
+                    changes=changes,
+                    seq=seq,
+                    mine=note_service.authored_by(db, board, actor),
+                    vote=vote_service.vote_for(db, board, viewer.participant_id),
+                    now=board_service.now_ms(),
+                )
+        snap, mine = board_service.snapshot(db, board, viewer)
+        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=board_service.now_ms())
 
     return _guarded(p.BOARD_JOIN, payload, body)
 
@@ -126,62 +170,70 @@ def board_leave(payload: Any = None, *_extra: Any) -> dict:
     """A client stops following a board."""
 
     def body(data: dict[str, Any]) -> dict[str, Any]:
-        leave_room(p.board_room(data["board"]))
+        for room in _rooms_of(data["board"]):
+            leave_room(room)
         return p.ok()
 
     return _guarded(p.BOARD_LEAVE, payload, body)
 
 
-@socketio.on(p.NOTE_ADD)
-def note_add(payload: Any = None, *_extra: Any) -> dict:
-    """A participant posts a note; everyone on the board receives note:added."""
-    return _command(
-        p.NOTE_ADD,
-        payload,
-        lambda board, actor, d: note_service.add(
-            get_session(), board, actor, column_id=d["column"], text=d["text"], color=d.get("color")
-        ),
-    )
+def _opt(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: data[name] for name in names if name in data}
 
 
-@socketio.on(p.NOTE_EDIT)
-def note_edit(payload: Any = None, *_extra: Any) -> dict:
-    """The author or the facilitator edits a note; everyone receives note:edited."""
-    return _command(
-        p.NOTE_EDIT,
-        payload,
-        lambda board, actor, d: note_service.edit(
-            get_session(),
-            board,
-            actor,
-            note_id=d["note"],
-            text=d.get("text"),
-            color=d.get("color"),
-            version=d.get("version"),
-        ),
-    )
+# Every board command: what it calls once its payload is checked and its sender known.
+COMMANDS: dict[str, Callable[[Session, Board, Actor, dict], Change]] = {
+    p.NOTE_ADD: lambda db, b, a, d: note_service.add(
+        db, b, a, column_id=d["column"], text=d["text"], color=d.get("color")
+    ),
+    p.NOTE_EDIT: lambda db, b, a, d: note_service.edit(
+        db, b, a, note_id=d["note"], text=d.get("text"), color=d.get("color"), version=d.get("version")
+    ),
+    p.NOTE_MOVE: lambda db, b, a, d: note_service.move(
+        db, b, a, note_id=d["note"], column_id=d["column"], index=d["index"], group_id=d.get("group") or None
+    ),
+    p.NOTE_DELETE: lambda db, b, a, d: note_service.delete(db, b, a, note_id=d["note"]),
+    p.BOARD_SET: lambda db, b, a, d: state_service.set_board(
+        db, b, a, **_opt(d, "phase", "private", "locked", "anonymity")
+    ),
+    p.BOARD_TIMER: lambda db, b, a, d: state_service.set_timer(db, b, a, **_opt(d, "action", "seconds", "locks")),
+    p.BOARD_SPOTLIGHT: lambda db, b, a, d: state_service.set_spotlight(
+        db, b, a, kind=d.get("kind"), target=d.get("id")
+    ),
+    p.GROUP_ADD: lambda db, b, a, d: group_service.add(
+        db, b, a, column_id=d["column"], title=d.get("title", ""), note_ids=d.get("notes")
+    ),
+    p.GROUP_EDIT: lambda db, b, a, d: group_service.edit(
+        db, b, a, group_id=d["group"], title=d.get("title"), column_id=d.get("column"), index=d.get("index")
+    ),
+    p.GROUP_DELETE: lambda db, b, a, d: group_service.delete(db, b, a, group_id=d["group"]),
+    p.VOTE_OPEN: lambda db, b, a, d: vote_service.open_vote(
+        db, b, a, **_opt(d, "target", "budget", "cap", "hide_results")
+    ),
+    p.VOTE_CLOSE: lambda db, b, a, d: vote_service.close_vote(db, b, a, vote_id=d["vote"]),
+    p.VOTE_REVEAL: lambda db, b, a, d: vote_service.reveal_vote(db, b, a, vote_id=d["vote"]),
+    p.VOTE_CAST: lambda db, b, a, d: vote_service.cast(db, b, a, vote_id=d["vote"], target_id=d["target"]),
+    p.VOTE_UNCAST: lambda db, b, a, d: vote_service.uncast(db, b, a, vote_id=d["vote"], target_id=d["target"]),
+    p.ACTION_ADD: lambda db, b, a, d: action_service.add(
+        db, b, a, note_id=d.get("note"), group_id=d.get("group"), **_opt(d, "what", "organisation", "due")
+    ),
+    p.ACTION_EDIT: lambda db, b, a, d: action_service.edit(
+        db, b, a, action_id=d["action"], **_opt(d, "what", "organisation", "due")
+    ),
+    p.ACTION_DELETE: lambda db, b, a, d: action_service.delete(db, b, a, action_id=d["action"]),
+}
 
 
-@socketio.on(p.NOTE_MOVE)
-def note_move(payload: Any = None, *_extra: Any) -> dict:
-    """The facilitator moves a note; everyone receives note:moved with the column's order."""
-    return _command(
-        p.NOTE_MOVE,
-        payload,
-        lambda board, actor, d: note_service.move(
-            get_session(), board, actor, note_id=d["note"], column_id=d["column"], index=d["index"]
-        ),
-    )
+def _register(name: str, apply: Callable[[Session, Board, Actor, dict], Change]) -> None:
+    def handler(payload: Any = None, *_extra: Any) -> dict:
+        return _command(name, payload, apply)
+
+    handler.__name__ = "on_" + name.replace(":", "_")
+    socketio.on_event(name, handler)
 
 
-@socketio.on(p.NOTE_DELETE)
-def note_delete(payload: Any = None, *_extra: Any) -> dict:
-    """The author or the facilitator deletes a note; everyone receives note:deleted."""
-    return _command(
-        p.NOTE_DELETE,
-        payload,
-        lambda board, actor, d: note_service.delete(get_session(), board, actor, note_id=d["note"]),
-    )
+for _name, _apply in COMMANDS.items():
+    _register(_name, _apply)
 
 
 @socketio.on("*")
@@ -197,7 +249,11 @@ def handler_failed(exc: Exception) -> dict:
     return _refuse(p.INTERNAL)
 
 
-def publish(name: str, payload: dict[str, Any]) -> None:
-    """Send a committed change of a board to its room and schedule its Markdown rewrite."""
-    socketio.emit(name, payload, to=p.board_room(payload["board"]))
-    schedule_mirror(payload["board"])
+def publish(change: Change) -> None:
+    """Send a committed change to each audience of its board; schedule its Markdown rewrite."""
+    board = change.board_id
+    socketio.emit(change.public_name, change.public, to=p.board_room(board))
+    socketio.emit(change.name, change.payload, to=p.facilitators_room(board))
+    for participant, name, payload in change.own:
+        socketio.emit(name, payload, to=p.participant_room(board, participant))
+    schedule_mirror(board)

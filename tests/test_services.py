@@ -110,16 +110,16 @@ def test_new_notes_go_to_the_end_of_their_column_and_bump_seq(session, setup):
     s = setup
     first = note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text="a")
     second = note_service.add(session, s["board"], s["bob"], column_id=s["cols"][0], text="b", color="pink")
-    assert (first["seq"], second["seq"]) == (1, 2)
-    assert (first["note"]["position"], second["note"]["position"]) == (0, 1)
-    assert second["note"]["color"] == "pink"
+    assert (first.payload["seq"], second.payload["seq"]) == (1, 2)
+    assert (first.payload["note"]["position"], second.payload["note"]["position"]) == (0, 1)
+    assert second.payload["note"]["color"] == "pink"
     changes = session.scalars(select(BoardChange.seq).where(BoardChange.board_id == s["board"].id)).all()
     assert changes == [1, 2]
 
 
 def test_only_the_author_or_the_facilitator_changes_a_note(session, setup):
     s = setup
-    note = note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text="a")["note"]
+    note = note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text="a").payload["note"]
     for attempt in (
         lambda: note_service.edit(session, s["board"], s["bob"], note_id=note["id"], text="b"),
         lambda: note_service.delete(session, s["board"], s["bob"], note_id=note["id"]),
@@ -130,20 +130,21 @@ def test_only_the_author_or_the_facilitator_changes_a_note(session, setup):
     with pytest.raises(DomainError) as err:
         note_service.move(session, s["board"], s["alice"], note_id=note["id"], column_id=s["cols"][1], index=0)
     assert err.value.code == p.NOT_FACILITATOR
-    assert note_service.edit(session, s["board"], s["alice"], note_id=note["id"], text="a2")["note"]["version"] == 2
-    assert note_service.edit(session, s["board"], s["fac"], note_id=note["id"], color="blue")["note"]["version"] == 3
+    by_author = note_service.edit(session, s["board"], s["alice"], note_id=note["id"], text="a2")
+    by_facilitator = note_service.edit(session, s["board"], s["fac"], note_id=note["id"], color="blue")
+    assert (by_author.payload["note"]["version"], by_facilitator.payload["note"]["version"]) == (2, 3)
 
 
 def test_moving_renumbers_the_target_column(session, setup):
     s = setup
-    ids = [note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text=t)["note"]["id"]
+    ids = [note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text=t).payload["note"]["id"]
            for t in "abc"]
     moved = note_service.move(session, s["board"], s["fac"], note_id=ids[2], column_id=s["cols"][0], index=0)
-    assert moved["order"] == [ids[2], ids[0], ids[1]]
+    assert moved.payload["order"] == [ids[2], ids[0], ids[1]]
     across = note_service.move(session, s["board"], s["fac"], note_id=ids[0], column_id=s["cols"][1], index=7)
-    assert across["order"] == [ids[0]] and across["note"]["column"] == s["cols"][1]
+    assert across.payload["order"] == [ids[0]] and across.payload["note"]["column"] == s["cols"][1]
     positions = dict(session.execute(select(Note.id, Note.position).where(Note.column_id == s["cols"][0])).all())
-    assert positions == {ids[2]: 0, ids[1]: 2}
+    assert positions == {ids[2]: 0, ids[1]: 1}  # the column left behind is renumbered too
 
 
 def test_changes_since_and_the_snapshot_fallback(session, setup, monkeypatch):
@@ -156,26 +157,26 @@ def test_changes_since_and_the_snapshot_fallback(session, setup, monkeypatch):
     assert board_service.changes_since(session, s["board"], 5) is None  # ahead: snapshot
     monkeypatch.setattr(p, "CATCH_UP_MAX", 2)
     assert board_service.changes_since(session, s["board"], 1) is None  # too far behind: snapshot
-    snap, mine = board_service.snapshot(session, s["board"], s["alice"].participant_id)
+    snap, mine = board_service.snapshot(session, s["board"], board_service.Viewer(s["alice"].participant_id))
     assert snap["seq"] == 4 and [n["text"] for n in snap["notes"]] == list("abcd")
     assert mine == [n["id"] for n in snap["notes"]]
-    assert board_service.snapshot(session, s["board"], s["bob"].participant_id)[1] == []
+    assert board_service.snapshot(session, s["board"], board_service.Viewer(s["bob"].participant_id))[1] == []
 
 
 def test_columns_add_rename_move_and_delete(session, setup):
     s = setup
     board = s["board"]
     added = board_service.add_column(session, board, "Questions")
-    assert [c["title"] for c in added["columns"]] == COLUMNS + ["Questions"]
-    new_id = added["columns"][-1]["id"]
+    assert [c["title"] for c in added.payload["columns"]] == COLUMNS + ["Questions"]
+    new_id = added.payload["columns"][-1]["id"]
     moved = board_service.update_column(session, board, new_id, title="Questions ouvertes", index=0)
-    assert [c["title"] for c in moved["columns"]][:2] == ["Questions ouvertes", "Constats"]
+    assert [c["title"] for c in moved.payload["columns"]][:2] == ["Questions ouvertes", "Constats"]
     note_service.add(session, board, s["alice"], column_id=new_id, text="?")
     with pytest.raises(DomainError) as err:
         board_service.delete_column(session, board, new_id)
     assert err.value.code == p.COLUMN_NOT_EMPTY
     left = board_service.delete_column(session, board, s["cols"][2])
-    assert [c["position"] for c in left["columns"]] == [0, 1, 2]
+    assert [c["position"] for c in left.payload["columns"]] == [0, 1, 2]
 
 
 def test_the_last_column_cannot_be_deleted(session, setup):

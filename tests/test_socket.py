@@ -47,7 +47,7 @@ def test_edit_move_delete_roundtrip_with_sequence_numbers(world):
     deleted = fac.emit(p.NOTE_DELETE, {"op": op(), "board": board, "note": note["id"]})
     assert deleted["ok"] and deleted["seq"] == 4
 
-    seqs = [m["seq"] for m in alice.received()]
+    seqs = [m["args"][0]["seq"] for m in alice.sock.get_received() if m["name"] != p.NOTE_OWN]
     assert seqs == [1, 2, 3, 4]
     assert _count_notes(world.app) == 0
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Board, Note, Participant, utcnow
 from . import Actor, DomainError
-from .boards import get_column, note_dict, record
+from .boards import Change, get_column, note_dict, record
+from .groups import container_ids, get_group, renumber_notes
+from .state import check_may, forget_spotlight
+from .votes import forget_target
 
 
 def _get_note(session: Session, board: Board, note_id: int) -> Note:
@@ -22,9 +25,21 @@ def _get_note(session: Session, board: Board, note_id: int) -> Note:
     return note
 
 
-def _may_change(actor: Actor, note: Note) -> None:
+def _may_change(board: Board, actor: Actor, note: Note, action: str) -> None:
     if not actor.facilitator and note.author_id != actor.participant_id:
         raise DomainError(p.FORBIDDEN)
+    check_may(board, actor, action)
+
+
+def _noted(session: Session, board: Board, name: str, note: Note | None, data: dict[str, Any],
+           author: str | None, own: list | None = None) -> Change:
+    """Record a note change; the author's other tabs hear of it too (without seq), so they
+    know the note is theirs and, while writing is private, see it at all."""
+    own = list(own or [])
+    if author is not None:
+        body = {"note": note_dict(note, board)} if note is not None else {"deleted": data["note"]}
+        own.append((author, p.NOTE_OWN, {"board": board.id, **body}))
+    return record(session, board, name, data, own=own)
 
 
 def add(
@@ -35,11 +50,17 @@ def add(
     column_id: int,
     text: str,
     color: str | None = None,
-) -> dict[str, Any]:
-    """Append a note to a column; return the broadcast payload {board, seq, note}."""
+) -> Change:
+    """Append a note to a column's loose notes; the change carries {note}."""
+    check_may(board, actor, "add")
     column = get_column(session, board, column_id)
     author = session.get(Participant, actor.participant_id)
-    last = session.scalar(select(func.max(Note.position)).where(Note.column_id == column.id))
+    last = session.scalar(
+        select(func.max(Note.position)).where(Note.column_id == column.id, Note.group_id.is_(None))
+    )
+    # A fully anonymous board never stores who wrote what, beyond the author id that
+    # lets them edit their own note.
+    signed = author is not None and board.anonymity != p.ANONYMOUS
     note = Note(
         board_id=board.id,
         column_id=column.id,
@@ -47,13 +68,13 @@ def add(
         text=text,
         color=color or "yellow",
         position=0 if last is None else last + 1,
-        pseudonym=author.pseudonym if author else "",
-        organisation_id=author.organisation_id if author else None,
+        pseudonym=author.pseudonym if signed else "",
+        organisation_id=author.organisation_id if signed else None,
         version=1,
     )
     session.add(note)
     session.flush()
-    return record(session, board.id, p.NOTE_ADDED, {"note": note_dict(note)})
+    return _noted(session, board, p.NOTE_ADDED, note, {"note": note_dict(note)}, note.author_id)
 
 
 def edit(
@@ -65,12 +86,12 @@ def edit(
     text: str | None = None,
     color: str | None = None,
     version: int | None = None,
-) -> dict[str, Any]:
+) -> Change:
     """Change a note's text or colour; an edit made on an older version is refused."""
     note = _get_note(session, board, note_id)
-    _may_change(actor, note)
+    _may_change(board, actor, note, "edit")
     if version is not None and version != note.version:
-        raise DomainError(p.CONFLICT, note=note_dict(note))
+        raise DomainError(p.CONFLICT, note=note_dict(note, None if actor.facilitator else board))
     if text is None and color is None:
         raise DomainError(p.BAD_REQUEST, field="text")
     if text is not None:
@@ -80,44 +101,52 @@ def edit(
     note.version += 1
     note.edited_at = utcnow()
     session.flush()
-    return record(session, board.id, p.NOTE_EDITED, {"note": note_dict(note)})
+    return _noted(session, board, p.NOTE_EDITED, note, {"note": note_dict(note)}, note.author_id)
 
 
 def move(
-    session: Session, board: Board, actor: Actor, *, note_id: int, column_id: int, index: int
-) -> dict[str, Any]:
-    """Move a note to index in a column (the facilitator only); renumber that column."""
+    session: Session,
+    board: Board,
+    actor: Actor,
+    *,
+    note_id: int,
+    column_id: int,
+    index: int,
+    group_id: int | None = None,
+) -> Change:
+    """Move a note to index among the loose notes of a column, or of a group (the facilitator
+    only); renumber where it left and where it went. The change carries {note, order}."""
     if not actor.facilitator:
         raise DomainError(p.NOT_FACILITATOR)
     note = _get_note(session, board, note_id)
     column = get_column(session, board, column_id)
-    siblings = session.scalars(
-        select(Note.id)
-        .where(Note.column_id == column.id, Note.id != note.id)
-        .order_by(Note.position, Note.id)
-    ).all()
-    order = list(siblings)
+    if group_id is not None:
+        group = get_group(session, board, group_id)
+        if group.column_id != column.id:
+            raise DomainError(p.WRONG_BOARD, field="group")
+    old_column, old_group = note.column_id, note.group_id
+    if (old_column, old_group) != (column.id, group_id):
+        renumber_notes(session, old_column, old_group, container_ids(session, old_column, old_group, {note.id}))
+    order = container_ids(session, column.id, group_id, {note.id})
     order.insert(min(index, len(order)), note.id)
     note.column_id = column.id
     session.flush()
-    # One executemany, whatever the column's length.
-    session.execute(
-        update(Note), [{"id": nid, "position": pos} for pos, nid in enumerate(order)]
-    )
+    # One executemany, whatever the container's length.
+    renumber_notes(session, column.id, group_id, order)
     session.refresh(note)
-    return record(
-        session, board.id, p.NOTE_MOVED, {"note": note_dict(note), "order": order}
-    )
+    return _noted(session, board, p.NOTE_MOVED, note, {"note": note_dict(note), "order": order}, note.author_id)
 
 
-def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> dict[str, Any]:
-    """Delete a note (its author or the facilitator)."""
+def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> Change:
+    """Delete a note (its author or the facilitator); its dots go back to their owners."""
     note = _get_note(session, board, note_id)
-    _may_change(actor, note)
-    column_id = note.column_id
+    _may_change(board, actor, note, "delete")
+    column_id, author = note.column_id, note.author_id
+    refunds = forget_target(session, board, "notes", note_id)
+    forget_spotlight(board, "note", note_id)
     session.delete(note)
     session.flush()
-    return record(session, board.id, p.NOTE_DELETED, {"note": note_id, "column": column_id})
+    return _noted(session, board, p.NOTE_DELETED, None, {"note": note_id, "column": column_id}, author, refunds)
 
 
 def authored_by(session: Session, board: Board, actor: Actor) -> list[int]:

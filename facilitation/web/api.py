@@ -23,6 +23,7 @@ from ..realtime import publish
 from ..services import DomainError
 from ..services import boards as board_service
 from ..services import events as event_service
+from ..services.boards import Change
 from .common import EVENT_FIELDS, create_event_here, error_body, load_event, public_base_url
 from .openapi import openapi_document
 
@@ -225,8 +226,8 @@ def update_workshop(code: str, workshop_id: int) -> Any:
     workshop = board_service.get_workshop(db, event, workshop_id)
     change = board_service.update_workshop(db, workshop, **picked(body(), _WORKSHOP_FIELDS))
     db.commit()
-    publish(p.BOARD_WORKSHOP, change)
-    return jsonify(p.ok(workshop=workshop_full(workshop), seq=change["seq"]))
+    publish(change)
+    return jsonify(p.ok(workshop=workshop_full(workshop), seq=change.payload["seq"]))
 
 
 @bp.delete("/events/<code>/workshops/<id:workshop_id>")
@@ -237,7 +238,7 @@ def delete_workshop(code: str, workshop_id: int) -> Any:
     event = facilitated(code)
     board_id = board_service.delete_workshop(db, board_service.get_workshop(db, event, workshop_id))
     db.commit()
-    socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=p.board_room(board_id))
+    socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=[p.board_room(board_id), p.facilitators_room(board_id)])
     return jsonify(p.ok())
 
 
@@ -246,10 +247,10 @@ def _board_of(code: str, workshop_id: int) -> Any:
     return board_service.get_workshop(get_session(), event, workshop_id).board
 
 
-def _column_change(change: dict[str, Any], status: int = 200) -> Any:
+def _column_change(change: Change, status: int = 200) -> Any:
     get_session().commit()
-    publish(p.BOARD_COLUMNS, change)
-    return jsonify(p.ok(columns=change["columns"], seq=change["seq"])), status
+    publish(change)
+    return jsonify(p.ok(columns=change.payload["columns"], seq=change.payload["seq"])), status
 
 
 @bp.post("/events/<code>/workshops/<id:workshop_id>/columns")

@@ -1,0 +1,184 @@
+"""How a facilitator runs a board: phase, private writing, lock, anonymity, timer, spotlight,
+and the one table of what a participant may do in each phase."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from .. import protocol as p
+from ..models import Board, Group, Note, utcnow
+from . import Actor, DomainError
+from .boards import Change, record, state_dict
+
+# What a participant's phone may do in each phase. The facilitator is not bound by it
+# (they tidy notes in any phase), except for voting, which needs the vote phase for all.
+ALLOWED: dict[str, frozenset[str]] = {
+    "add": frozenset({p.COLLECT}),
+    "edit": frozenset({p.COLLECT, p.GROUP}),
+    "delete": frozenset({p.COLLECT, p.GROUP}),
+    "vote": frozenset({p.VOTE}),
+}
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def timer_expired(board: Board, now: dt.datetime | None = None) -> bool:
+    """True when a running countdown has reached zero."""
+    if board.timer_ends_at is None:
+        return False
+    return _aware(board.timer_ends_at) <= (now or utcnow())
+
+
+def is_locked(board: Board, now: dt.datetime | None = None) -> bool:
+    """Locked by the facilitator, or by a timer set to lock the board when it ends."""
+    return board.locked or (board.timer_locks and timer_expired(board, now))
+
+
+def check_may(board: Board, actor: Actor, action: str) -> None:
+    """Raise wrong_phase or locked when a participant may not do this now."""
+    if actor.facilitator and action != "vote":
+        return
+    if board.phase not in ALLOWED[action]:
+        raise DomainError(p.WRONG_PHASE, phase=board.phase)
+    if not actor.facilitator and is_locked(board):
+        raise DomainError(p.LOCKED)
+
+
+def require_facilitator(actor: Actor) -> None:
+    """Raise not_facilitator for anyone else."""
+    if not actor.facilitator:
+        raise DomainError(p.NOT_FACILITATOR)
+
+
+def _state_changed(session: Session, board: Board, resync: bool = False) -> Change:
+    session.flush()
+    data: dict = {"state": state_dict(board)}
+    if resync:
+        # What screens may see has changed: they reload the board, and catch-up stops here.
+        data["resync"] = True
+    return record(session, board, p.BOARD_STATE, data)
+
+
+def set_board(
+    session: Session,
+    board: Board,
+    actor: Actor,
+    *,
+    phase: str | None = None,
+    private: bool | None = None,
+    locked: bool | None = None,
+    anonymity: str | None = None,
+) -> Change:
+    """Change the phase, private writing, the lock or the anonymity of a board."""
+    require_facilitator(actor)
+    if phase is None and private is None and locked is None and anonymity is None:
+        raise DomainError(p.BAD_REQUEST, field="phase")
+    resync = False
+    target_phase = phase or board.phase
+    if private is not None and private != board.private:
+        if private and target_phase != p.COLLECT:
+            # Private writing is an option of the collect phase.
+            raise DomainError(p.WRONG_PHASE, field="private", phase=target_phase)
+        board.private = private
+        resync = True
+    if phase is not None and phase != board.phase:
+        if board.private and phase != p.COLLECT:
+            board.private = False  # leaving the writing step reveals the notes
+            resync = True
+        board.phase = phase
+    if board.private:
+        board.spotlight_kind = board.spotlight_id = None
+    if locked is not None:
+        board.locked = locked
+        if not locked and timer_expired(board) and board.timer_locks:
+            board.timer_locks = False  # unlocking after the timer's end keeps the board open
+    if anonymity is not None and anonymity != board.anonymity:
+        if anonymity == p.ANONYMOUS:
+            # Fully anonymous: the pseudonyms already stored on this board are erased.
+            session.execute(
+                update(Note).where(Note.board_id == board.id).values(pseudonym="", organisation_id=None),
+                execution_options={"synchronize_session": False},
+            )
+        board.anonymity = anonymity
+        resync = True
+    return _state_changed(session, board, resync)
+
+
+def set_timer(
+    session: Session,
+    board: Board,
+    actor: Actor,
+    *,
+    action: str,
+    seconds: int | None = None,
+    locks: bool | None = None,
+) -> Change:
+    """Start, pause, resume, extend or stop the board's countdown (server clock)."""
+    require_facilitator(actor)
+    now = utcnow()
+    running = board.timer_ends_at is not None
+    paused = board.timer_left_ms is not None
+    if action in ("start", "extend") and seconds is None:
+        raise DomainError(p.BAD_REQUEST, field="seconds")
+    if action == "start":
+        board.timer_ends_at = now + dt.timedelta(seconds=seconds)
+        board.timer_left_ms = None
+        board.timer_total_ms = seconds * 1000
+        board.timer_locks = bool(locks)
+    elif action == "stop":
+        board.timer_ends_at = board.timer_left_ms = board.timer_total_ms = None
+        board.timer_locks = False
+    elif not (running or paused):
+        raise DomainError(p.NO_TIMER)
+    elif action == "pause":
+        if running:
+            left = (_aware(board.timer_ends_at) - now) / dt.timedelta(milliseconds=1)
+            board.timer_left_ms = max(0, int(left))
+            board.timer_ends_at = None
+    elif action == "resume":
+        if paused:
+            board.timer_ends_at = now + dt.timedelta(milliseconds=board.timer_left_ms)
+            board.timer_left_ms = None
+    elif action == "extend":
+        if (board.timer_total_ms or 0) + seconds * 1000 > p.TIMER_MAX_SECONDS * 1000:
+            raise DomainError(p.TOO_LONG, field="seconds")
+        board.timer_total_ms = (board.timer_total_ms or 0) + seconds * 1000
+        if paused:
+            board.timer_left_ms += seconds * 1000
+        else:
+            # An ended timer restarts from now; a running one gets the time added.
+            start = max(_aware(board.timer_ends_at), now)
+            board.timer_ends_at = start + dt.timedelta(seconds=seconds)
+    if locks is not None and action != "stop":
+        board.timer_locks = locks
+    return _state_changed(session, board)
+
+
+def set_spotlight(session: Session, board: Board, actor: Actor, *, kind: str | None, target: int | None) -> Change:
+    """Show one note or group large on the projector; no kind releases it."""
+    require_facilitator(actor)
+    if kind is None:
+        board.spotlight_kind = board.spotlight_id = None
+        return _state_changed(session, board)
+    if target is None:
+        raise DomainError(p.BAD_REQUEST, field="id")
+    if board.private:
+        raise DomainError(p.PRIVATE_WRITING)
+    row = session.get(Note if kind == "note" else Group, target)
+    if row is None:
+        raise DomainError(p.NOT_FOUND, field="id")
+    if row.board_id != board.id:
+        raise DomainError(p.WRONG_BOARD, field="id")
+    board.spotlight_kind, board.spotlight_id = kind, target
+    return _state_changed(session, board)
+
+
+def forget_spotlight(board: Board, kind: str, target: int) -> None:
+    """Release the spotlight when its note or group goes away."""
+    if board.spotlight_kind == kind and board.spotlight_id == target:
+        board.spotlight_kind = board.spotlight_id = None

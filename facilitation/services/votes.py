@@ -1,0 +1,248 @@
+"""Dot voting. The budget and the per-note cap are conditions of single UPDATE
+statements, so parallel votes (two tabs, two workers) can never exceed them:
+the database row lock orders them, and the loser's WHERE no longer matches.
+
+Who voted for what stays in the ballots and dots tables; only totals leave the server,
+and only once the facilitator allows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .. import protocol as p
+from ..models import Ballot, Board, Dot, Group, Note, Vote
+from . import Actor, DomainError
+from .boards import Change, record
+from .state import check_may, require_facilitator
+
+
+def current_vote(session: Session, board: Board) -> Vote | None:
+    """The board's latest vote (open or not), if any."""
+    return session.scalar(select(Vote).where(Vote.board_id == board.id).order_by(Vote.id.desc()).limit(1))
+
+
+def results(session: Session, vote: Vote) -> list[dict[str, int]]:
+    """Totals per note or group, most dots first (ties by id)."""
+    rows = session.execute(
+        select(Dot.target_id, func.sum(Dot.count).label("dots"))
+        .where(Dot.vote_id == vote.id)
+        .group_by(Dot.target_id)
+        .having(func.sum(Dot.count) > 0)
+    ).all()
+    return [{"id": t, "dots": int(d)} for t, d in sorted(rows, key=lambda r: (-r.dots, r.target_id))]
+
+
+def vote_dict(session: Session, vote: Vote) -> dict[str, Any]:
+    """What everyone may know of a vote: its rules, how many dots were cast, and the
+    totals only when results are shown."""
+    cast, voters = session.execute(
+        select(func.coalesce(func.sum(Ballot.used), 0), func.count(Ballot.id).filter(Ballot.used > 0)).where(
+            Ballot.vote_id == vote.id
+        )
+    ).one()
+    shown = vote.revealed or not vote.hide_results
+    return {
+        "id": vote.id,
+        "target": vote.target,
+        "budget": vote.budget,
+        "cap": vote.cap,
+        "hide_results": vote.hide_results,
+        "open": vote.is_open,
+        "revealed": vote.revealed,
+        "cast": int(cast),
+        "voters": int(voters),
+        "results": results(session, vote) if shown else None,
+    }
+
+
+def my_dots(session: Session, vote: Vote, participant_id: str | None) -> dict[str, Any]:
+    """One participant's own dots: {left, dots: {target id: count}} (sent to them only)."""
+    if participant_id is None:
+        return {"left": vote.budget, "dots": {}}
+    used = session.scalar(
+        select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
+    )
+    dots = session.execute(
+        select(Dot.target_id, Dot.count).where(
+            Dot.vote_id == vote.id, Dot.participant_id == participant_id, Dot.count > 0
+        )
+    ).all()
+    return {"left": vote.budget - (used or 0), "dots": {str(t): c for t, c in dots}}
+
+
+def vote_for(session: Session, board: Board, participant_id: str | None) -> dict[str, Any] | None:
+    """The current vote as a snapshot shows it, with the viewer's own dots."""
+    vote = current_vote(session, board)
+    if vote is None:
+        return None
+    return {**vote_dict(session, vote), "mine": my_dots(session, vote, participant_id)}
+
+
+def _changed(session: Session, board: Board, vote: Vote, **extra: Any) -> Change:
+    session.flush()
+    return record(session, board, p.BOARD_VOTE, {"vote": vote_dict(session, vote)}, **extra)
+
+
+def open_vote(
+    session: Session,
+    board: Board,
+    actor: Actor,
+    *,
+    target: str = "notes",
+    budget: int = 3,
+    cap: int = 1,
+    hide_results: bool = True,
+) -> Change:
+    """Open a round of dot voting (in the vote phase, one round at a time)."""
+    require_facilitator(actor)
+    if board.phase != p.VOTE:
+        raise DomainError(p.WRONG_PHASE, phase=board.phase)
+    latest = current_vote(session, board)
+    if latest is not None and latest.is_open:
+        raise DomainError(p.VOTE_OPEN_ALREADY)
+    if cap > budget:
+        raise DomainError(p.BAD_REQUEST, field="cap")
+    if target == "groups" and not session.scalar(select(func.count(Group.id)).where(Group.board_id == board.id)):
+        raise DomainError(p.NO_GROUPS)
+    vote = Vote(board_id=board.id, target=target, budget=budget, cap=cap, hide_results=hide_results,
+                is_open=True, revealed=False)
+    session.add(vote)
+    return _changed(session, board, vote)
+
+
+def _the_vote(session: Session, board: Board, vote_id: int) -> Vote:
+    vote = session.get(Vote, vote_id)
+    if vote is None:
+        raise DomainError(p.NOT_FOUND, field="vote")
+    if vote.board_id != board.id:
+        raise DomainError(p.WRONG_BOARD, field="vote")
+    return vote
+
+
+def close_vote(session: Session, board: Board, actor: Actor, *, vote_id: int) -> Change:
+    """Stop accepting dots."""
+    require_facilitator(actor)
+    vote = _the_vote(session, board, vote_id)
+    if not vote.is_open:
+        raise DomainError(p.NO_VOTE)
+    vote.is_open = False
+    return _changed(session, board, vote)
+
+
+def reveal_vote(session: Session, board: Board, actor: Actor, *, vote_id: int) -> Change:
+    """Show the totals to everyone (the ranking on the projector)."""
+    require_facilitator(actor)
+    vote = _the_vote(session, board, vote_id)
+    vote.revealed = True
+    return _changed(session, board, vote)
+
+
+def _insert_missing(session: Session, model: type, **values: Any) -> None:
+    """INSERT the row unless its unique key exists (one statement, no race)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, target_id: int) -> Vote:
+    check_may(board, actor, "vote")
+    vote = _the_vote(session, board, vote_id)
+    if not vote.is_open or current_vote(session, board).id != vote.id:
+        raise DomainError(p.NO_VOTE)
+    row = session.get(Note if vote.target == "notes" else Group, target_id)
+    if row is None:
+        raise DomainError(p.NOT_FOUND, field="target")
+    if row.board_id != board.id:
+        raise DomainError(p.WRONG_BOARD, field="target")
+    return vote
+
+
+def _mine_change(session: Session, board: Board, vote: Vote, actor: Actor) -> Change:
+    mine = {"vote": vote.id, **my_dots(session, vote, actor.participant_id)}
+    own = [(actor.participant_id, p.VOTE_MINE, {"board": board.id, **mine})]
+    return _changed(session, board, vote, own=own, reply={"mine": mine})
+
+
+def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
+    """Put one dot on a note or group: within the budget and the cap, atomically."""
+    vote = _open_vote_for(session, board, actor, vote_id, target_id)
+    pid = actor.participant_id
+    # Lock order, always: the ballot row, then the dot row (so cast and take-back never deadlock).
+    _insert_missing(session, Ballot, vote_id=vote.id, participant_id=pid, used=0)
+    spent = session.execute(
+        update(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.participant_id == pid, Ballot.used < vote.budget)
+        .values(used=Ballot.used + 1)
+        .returning(Ballot.used)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if spent is None:
+        raise DomainError(p.NO_DOTS_LEFT)
+    _insert_missing(session, Dot, vote_id=vote.id, participant_id=pid, target_id=target_id, count=0)
+    placed = session.execute(
+        update(Dot)
+        .where(Dot.vote_id == vote.id, Dot.participant_id == pid, Dot.target_id == target_id, Dot.count < vote.cap)
+        .values(count=Dot.count + 1)
+        .returning(Dot.count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if placed is None:
+        raise DomainError(p.CAP_REACHED)  # the caller rolls back the ballot's +1
+    return _mine_change(session, board, vote, actor)
+
+
+def uncast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
+    """Take one dot back from a note or group."""
+    vote = _open_vote_for(session, board, actor, vote_id, target_id)
+    pid = actor.participant_id
+    returned = session.execute(
+        update(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.participant_id == pid, Ballot.used > 0)
+        .values(used=Ballot.used - 1)
+        .returning(Ballot.used)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    taken = None
+    if returned is not None:
+        taken = session.execute(
+            update(Dot)
+            .where(Dot.vote_id == vote.id, Dot.participant_id == pid, Dot.target_id == target_id, Dot.count > 0)
+            .values(count=Dot.count - 1)
+            .returning(Dot.count)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+    if taken is None:
+        raise DomainError(p.NOT_VOTED)
+    return _mine_change(session, board, vote, actor)
+
+
+def forget_target(session: Session, board: Board, target: str, target_id: int) -> list[tuple[str, str, dict]]:
+    """A note or group is gone: give its dots back to their owners, in every vote of the board.
+
+    Returns the vote:mine events for the participants whose dots came back.
+    """
+    rows = session.execute(
+        select(Dot.vote_id, Dot.participant_id, Dot.count)
+        .join(Vote, Vote.id == Dot.vote_id)
+        .where(Vote.board_id == board.id, Vote.target == target, Dot.target_id == target_id, Dot.count > 0)
+    ).all()
+    own = []
+    for vote_id, pid, count in rows:
+        session.execute(
+            update(Ballot)
+            .where(Ballot.vote_id == vote_id, Ballot.participant_id == pid)
+            .values(used=Ballot.used - count)
+            .execution_options(synchronize_session=False)
+        )
+    if rows:
+        vote_ids = {r.vote_id for r in rows}
+        session.execute(delete(Dot).where(Dot.vote_id.in_(vote_ids), Dot.target_id == target_id))
+        for vote_id, pid, _count in rows:
+            vote = session.get(Vote, vote_id)
+            own.append((pid, p.VOTE_MINE, {"board": board.id, "vote": vote_id, **my_dots(session, vote, pid)}))
+    return own
