@@ -17,10 +17,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .export.files import replace_board_file
-from .export.markdown import BoardNote, ColumnNotes, NoteLine, board_markdown, slugify
+from .export.markdown import (
+    ActionLine,
+    BoardNote,
+    ColumnNotes,
+    GroupNotes,
+    NoteLine,
+    Ranked,
+    board_markdown,
+    slugify,
+)
 from .extensions import socketio
-from .models import Board, Event, Note, utcnow
+from .models import Action, Board, Event, Group, Note, Vote, utcnow
+from .protocol import SHOWN
 from .security import log_failure
+from .services.boards import note_counts
+from .services.votes import results
 
 log = logging.getLogger("relais.mirror")
 
@@ -50,19 +62,37 @@ class _Pending:
 
 
 def board_note(db: Session, board: Board) -> BoardNote:
-    """Gather what the Markdown note of a board shows."""
+    """Gather what the Markdown note of a board shows: what phones may see (no private
+    note before the reveal, no pseudonym when the board hides them), groups, the
+    revealed votes' rankings and the actions."""
     workshop = board.workshop
     event = workshop.event
+    signed = board.anonymity == SHOWN
     notes = db.scalars(
         select(Note).where(Note.board_id == board.id).order_by(Note.position, Note.id)
     ).all()
-    by_column: dict[int, list[NoteLine]] = {c.id: [] for c in board.columns}
-    for note in notes:
-        by_column.setdefault(note.column_id, []).append(
-            NoteLine(
-                note.text, note.pseudonym, note.organisation.name if note.organisation else ""
-            )
+    lines = {
+        n.id: NoteLine(
+            n.text,
+            n.pseudonym if signed else "",
+            n.organisation.name if signed and n.organisation else "",
         )
+        for n in notes
+    }
+    groups = db.scalars(select(Group).where(Group.board_id == board.id).order_by(Group.position, Group.id)).all()
+    counts = note_counts(db, board) if board.private else {}
+    columns = []
+    for column in board.columns:
+        if board.private:
+            columns.append(ColumnNotes(column.title, [], hidden=counts.get(str(column.id), 0)))
+            continue
+        loose = [lines[n.id] for n in notes if n.column_id == column.id and n.group_id is None]
+        gathered = [
+            GroupNotes(g.title, [lines[n.id] for n in notes if n.group_id == g.id])
+            for g in groups
+            if g.column_id == column.id
+        ]
+        columns.append(ColumnNotes(column.title, loose, gathered))
     return BoardNote(
         event=event.title,
         place=event.place,
@@ -71,14 +101,39 @@ def board_note(db: Session, board: Board) -> BoardNote:
         day=workshop.day,
         time_slot=workshop.time_slot,
         room=workshop.room,
-        columns=[ColumnNotes(c.title, by_column[c.id]) for c in board.columns],
+        columns=columns,
         written_at=utcnow(),
+        rankings=[] if board.private else _rankings(db, board, notes, groups),
+        actions=[
+            ActionLine(a.what, a.organisation.name if a.organisation else "", a.due_on)
+            for a in db.scalars(select(Action).where(Action.board_id == board.id).order_by(Action.position, Action.id))
+        ],
     )
+
+
+def _rankings(db: Session, board: Board, notes: list[Note], groups: list[Group]) -> list[list[Ranked]]:
+    texts = {("notes", n.id): n.text for n in notes} | {("groups", g.id): g.title for g in groups}
+    votes = db.scalars(select(Vote).where(Vote.board_id == board.id, Vote.revealed).order_by(Vote.id)).all()
+    return [
+        [Ranked(texts[(v.target, r["id"])], r["dots"]) for r in results(db, v) if (v.target, r["id"]) in texts]
+        for v in votes
+    ]
 
 
 def markdown_labels() -> dict[str, str]:
     """The words of a Markdown note that are not data, in the current language."""
-    return {"question": gettext("Question:"), "empty": gettext("(no notes)")}
+    return {
+        "question": gettext("Question:"),
+        "empty": gettext("(no notes)"),
+        "hidden": gettext("{n} notes written privately, not revealed yet"),
+        "ungrouped": gettext("Other notes"),
+        "ranking": gettext("Vote results"),
+        "dot": gettext("dot"),
+        "dots": gettext("dots"),
+        "no_votes": gettext("(no votes)"),
+        "actions": gettext("Actions"),
+        "due": gettext("by"),
+    }
 
 
 def board_file_parts(board: Board) -> tuple[str, str]:

@@ -71,13 +71,21 @@ class Phone:
         """Send an event and return its acknowledgement."""
         return self.sock.emit(event, payload, callback=True)
 
+    def tab(self, world: World) -> Phone:
+        """A second tab of the same browser (same cookie), its own socket, on the same board."""
+        sock = socketio.test_client(world.app, flask_test_client=self.http)
+        return Phone(self.http, sock)
+
     def received(self, name: str | None = None) -> list[dict]:
         """Payloads received since last asked (only events called name, if given)."""
         return [m["args"][0] for m in self.sock.get_received() if name is None or m["name"] == name]
 
 
-def phone(world: World, workshop_index: int = 0, *, facilitator: bool = False, join: bool = True) -> Phone:
-    """A participant (or the facilitator) who opened a board page and joined its room."""
+def phone(
+    world: World, workshop_index: int = 0, *, facilitator: bool = False, join: bool = True, view: str | None = None
+) -> Phone:
+    """A participant (or the facilitator) who opened a board page and joined it (as a phone,
+    or as the given view: "projector" or "console")."""
     http = world.app.test_client()
     if facilitator:
         assert http.get(f"/f/{world.token}").status_code == 302
@@ -85,7 +93,8 @@ def phone(world: World, workshop_index: int = 0, *, facilitator: bool = False, j
     sock = socketio.test_client(world.app, flask_test_client=http)
     device = Phone(http, sock)
     if join:
-        ack = device.emit("board:join", {"board": world.boards[workshop_index]})
+        payload = {"board": world.boards[workshop_index], **({"view": view} if view else {})}
+        ack = device.emit("board:join", payload)
         assert ack["ok"], ack
     return device
 

@@ -22,11 +22,39 @@ class NoteLine:
 
 
 @dataclass(frozen=True)
-class ColumnNotes:
-    """A column title and its notes, in board order."""
+class GroupNotes:
+    """A named group of notes, in board order."""
 
     title: str
     notes: Sequence[NoteLine]
+
+
+@dataclass(frozen=True)
+class ColumnNotes:
+    """A column title, its groups and its loose notes, in board order; while writing is
+    private, only how many notes it holds."""
+
+    title: str
+    notes: Sequence[NoteLine]
+    groups: Sequence[GroupNotes] = ()
+    hidden: int | None = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One line of a vote's results."""
+
+    text: str
+    dots: int
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """One action decided in the workshop."""
+
+    what: str
+    organisation: str
+    due: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,8 @@ class BoardNote:
     room: str
     columns: Sequence[ColumnNotes]
     written_at: dt.datetime
+    rankings: Sequence[Sequence[Ranked]] = ()
+    actions: Sequence[ActionLine] = ()
 
 
 def slugify(text: str, fallback: str = "sans-titre") -> str:
@@ -71,11 +101,62 @@ def _list_item(note: NoteLine) -> str:
     return body + (f"\n\n    {signature}" if rest else f" {signature}")
 
 
+def _one_line(text: str, limit: int = 160) -> str:
+    first = neutralise_html(text.strip()).split("\n")[0]
+    return first if len(first) <= limit and "\n" not in text.strip() else first[:limit].rstrip() + " …"
+
+
+def _column(column: ColumnNotes, labels: dict[str, str]) -> list[str]:
+    parts = [f"## {column.title}", ""]
+    if column.hidden is not None:
+        return parts + [f"*{labels['hidden'].format(n=column.hidden)}*", ""]
+    for group in column.groups:
+        parts += [f"### {neutralise_html(group.title)}", ""]
+        parts += [_list_item(n) for n in group.notes] or [f"*{labels['empty']}*"]
+        parts.append("")
+    if column.notes:
+        if column.groups:
+            parts += [f"### {labels['ungrouped']}", ""]
+        parts += [_list_item(n) for n in column.notes]
+    elif not column.groups:
+        parts.append(f"*{labels['empty']}*")
+    parts.append("")
+    return parts
+
+
+def _rankings(board: BoardNote, labels: dict[str, str]) -> list[str]:
+    parts: list[str] = []
+    for i, ranking in enumerate(board.rankings):
+        title = labels["ranking"] + (f" ({i + 1})" if len(board.rankings) > 1 else "")
+        parts += [f"## {title}", ""]
+        for place, line in enumerate(ranking, 1):
+            unit = labels["dot"] if line.dots == 1 else labels["dots"]
+            parts.append(f"{place}. {_one_line(line.text)} — **{line.dots} {unit}**")
+        if not ranking:
+            parts.append(f"*{labels['no_votes']}*")
+        parts.append("")
+    return parts
+
+
+def _actions(board: BoardNote, labels: dict[str, str]) -> list[str]:
+    if not board.actions:
+        return []
+    parts = [f"## {labels['actions']}", ""]
+    for action in board.actions:
+        details = [neutralise_html(action.organisation)] if action.organisation else []
+        if action.due:
+            details.append(f"{labels['due']} {action.due.isoformat()}")
+        tail = f" — {', '.join(details)}" if details else ""
+        parts.append(f"- [ ] {_one_line(action.what, 500)}{tail}")
+    return parts + [""]
+
+
 def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
     """Return the Markdown note of a board.
 
-    labels holds the few words of the file that are not data (translated by the
-    caller): "question", "when", "room", "empty".
+    labels holds the words of the file that are not data (translated by the caller):
+    "question", "empty", "hidden" (with {n}), "ungrouped", "ranking", "dot", "dots",
+    "no_votes", "actions", "due".
     """
     day = board.day.isoformat() if board.day else ""
     parts = [
@@ -101,10 +182,7 @@ def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
     if when:
         parts += [when, ""]
     for column in board.columns:
-        parts += [f"## {column.title}", ""]
-        if column.notes:
-            parts += [_list_item(n) for n in column.notes]
-        else:
-            parts.append(f"*{labels['empty']}*")
-        parts.append("")
+        parts += _column(column, labels)
+    parts += _rankings(board, labels)
+    parts += _actions(board, labels)
     return "\n".join(parts).rstrip() + "\n"

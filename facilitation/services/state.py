@@ -80,10 +80,10 @@ def set_board(
         raise DomainError(p.BAD_REQUEST, field="phase")
     resync = False
     target_phase = phase or board.phase
+    if private and target_phase != p.COLLECT:
+        # Private writing is an option of the collect phase.
+        raise DomainError(p.WRONG_PHASE, field="private", phase=target_phase)
     if private is not None and private != board.private:
-        if private and target_phase != p.COLLECT:
-            # Private writing is an option of the collect phase.
-            raise DomainError(p.WRONG_PHASE, field="private", phase=target_phase)
         board.private = private
         resync = True
     if phase is not None and phase != board.phase:
