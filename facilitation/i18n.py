@@ -18,6 +18,17 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
 
 
+def phase_labels() -> list[tuple[str, str]]:
+    """The workshop's steps, in order, with their names in this request's language."""
+    return [
+        ("collect", gettext("Write")),
+        ("group", gettext("Group")),
+        ("vote", gettext("Vote")),
+        ("discuss", gettext("Discuss")),
+        ("closed", gettext("Closed")),
+    ]
+
+
 def js_strings() -> dict[str, str]:
     """The strings the browser scripts show, translated for this request."""
     return {
@@ -46,6 +57,45 @@ def js_strings() -> dict[str, str]:
         "name": gettext("Name"),
         "city": gettext("City"),
         "country": gettext("Country"),
+        **{f"phase_{phase}": label for phase, label in phase_labels()},
+        "help_group": gettext("The facilitator is gathering the notes into groups. You can still correct yours."),
+        "help_vote": gettext("Time to vote: tap + on what matters most to you."),
+        "help_discuss": gettext("Discussion time: here are the results and the actions."),
+        "help_closed": gettext("This workshop is closed. Thank you! You can still read the board."),
+        "private_notice": gettext("Private writing: only you see your notes until the facilitator reveals them all."),
+        "private_count": gettext("{n} notes written (private for now)"),
+        "projector_private": gettext("Private writing: the notes will appear all together."),
+        "projector_closed": gettext("Workshop closed. Thank you!"),
+        "vote_soon": gettext("The vote will open in a moment."),
+        "vote_closed": gettext("The vote is closed."),
+        "vote_progress": gettext("{cast} dots from {voters} people"),
+        "dots_left": gettext("You have {left} of {budget} dots left."),
+        "dots_left_one": gettext("You have 1 of {budget} dots left."),
+        "vote_notes_help": gettext("Tap + to give a dot to a note, − to take it back."),
+        "vote_groups_help": gettext("Tap + to give a dot to a group, − to take it back."),
+        "add_dot": gettext("Give a dot"),
+        "take_back": gettext("Take a dot back"),
+        "my_dots": gettext("of your dots here"),
+        "dot": gettext("dot"),
+        "dots": gettext("dots"),
+        "dots_short": gettext("pts"),
+        "results": gettext("Vote results"),
+        "actions": gettext("Actions"),
+        "no_actions": gettext("No actions yet."),
+        "due": gettext("by"),
+        "time_left": gettext("Time left:"),
+        "spotlight": gettext("Spotlight"),
+        "make_action": gettext("Make it an action"),
+        "new_group": gettext("New group"),
+        "group_name": gettext("Name of the group"),
+        "split": gettext("Split up"),
+        "confirm_split": gettext("Split this group up? Its notes stay in the column."),
+        "confirm_anonymous": gettext("Erase every pseudonym of this board for good?"),
+        "nothing_lit": gettext("Nothing in the spotlight."),
+        "lit": gettext("In the spotlight:"),
+        "vote_none": gettext("No vote yet. Move to the Vote step to open one."),
+        "vote_open_status": gettext("Vote open: {cast} dots from {voters} people."),
+        "vote_closed_status": gettext("Vote closed: {cast} dots from {voters} people."),
     }
 
 

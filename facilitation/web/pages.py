@@ -23,6 +23,7 @@ from flask_babel import force_locale, gettext
 from .. import protocol as p
 from ..db import get_session
 from ..export.markdown import board_markdown
+from ..i18n import phase_labels
 from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
 from ..mirror import board_file_parts, board_note, markdown_labels
 from ..models import Event, Workshop
@@ -231,7 +232,8 @@ def console_board(code: str, workshop_id: int) -> str:
     event = _facilitator_event(code)
     workshop = _workshop_or_404(event, workshop_id)
     return render_template(
-        "console_board.html", event=event, workshop=workshop, colors=p.COLORS, note_max=p.NOTE_MAX
+        "console_board.html", event=event, workshop=workshop, colors=p.COLORS, note_max=p.NOTE_MAX,
+        phases=phase_labels(),
     )
 
 

@@ -3,7 +3,12 @@
 // nothing typed is lost on a reconnect, a reload or a crash.
 import { io } from "../vendor/socket.io.esm.min.js";
 
-const BROADCASTS = ["note:added", "note:edited", "note:moved", "note:deleted", "board:columns", "board:workshop"];
+const BROADCASTS = [
+  "note:added", "note:edited", "note:moved", "note:deleted", "board:columns", "board:workshop",
+  "board:state", "board:counts", "board:groups", "board:vote", "board:actions",
+];
+// Sent to this participant's own sockets only, without seq (their own notes, their own dots).
+const OWN_EVENTS = ["note:own", "vote:mine"];
 const ACK_TIMEOUT = 10000;
 const MAX_RETRIES = 5;
 
@@ -36,12 +41,15 @@ function loadOutbox(board) {
 
 export class BoardLink {
   /**
-   * handlers: snapshot(board, mine, facilitator), change(name, data), mine(ids),
-   * acked(item, ack), rejected(item, error), outbox(items), status(state), deleted()
+   * handlers: snapshot(board, mine, facilitator), change(name, data), mine(ids), own(name, data),
+   * vote(vote), acked(item, ack), rejected(item, error), outbox(items), status(state), deleted()
+   * view: "phone", "projector" or "console" (what the server sends this screen).
    */
-  constructor(boardId, handlers) {
+  constructor(boardId, handlers, view = "phone") {
     this.board = boardId;
     this.h = handlers;
+    this.view = view;
+    this.offset = 0; // server clock minus this device's clock, in ms
     this.seq = null;
     this.joined = false;
     this.joinToken = 0;
@@ -56,6 +64,9 @@ export class BoardLink {
       this.status();
     });
     for (const name of BROADCASTS) this.socket.on(name, (data) => this.receive(name, data));
+    for (const name of OWN_EVENTS) {
+      this.socket.on(name, (data) => data && data.board === this.board && this.h.own?.(name, data));
+    }
     this.socket.on("board:deleted", (data) => {
       if (data && data.board === this.board) this.h.deleted?.();
     });
@@ -90,10 +101,13 @@ export class BoardLink {
     const token = ++this.joinToken;
     this.buffer = [];
     this.joined = false;
-    const payload = { board: this.board };
+    const payload = { board: this.board, view: this.view };
     if (this.seq !== null) payload.since = this.seq;
+    const sent = Date.now();
     this.socket.timeout(ACK_TIMEOUT).emit("board:join", payload, (err, ack) => {
       if (token !== this.joinToken) return; // a newer join superseded this one
+      // Timers follow the server's clock: half the round trip is the best guess of the delay.
+      if (ack && ack.now) this.offset = ack.now - (sent + Date.now()) / 2;
       if (err || !ack) {
         if (this.socket.connected) setTimeout(() => token === this.joinToken && this.join(), 2000);
         return;
@@ -109,6 +123,7 @@ export class BoardLink {
       } else {
         for (const change of ack.changes) this.apply(change.event, change.data);
         this.h.mine?.(ack.mine || []);
+        this.h.vote?.(ack.vote || null);
       }
       const buffered = this.buffer || [];
       this.buffer = null;
@@ -136,6 +151,16 @@ export class BoardLink {
   apply(name, data) {
     this.seq = data.seq;
     this.h.change(name, data);
+    if (data.resync) {
+      // What this screen may see has changed (notes revealed, pseudonyms hidden): reload it.
+      this.seq = null;
+      this.join();
+    }
+  }
+
+  /** The server's current time in ms, as well as this device can tell. */
+  serverNow() {
+    return Date.now() + this.offset;
   }
 
   /** Queue a command; it is kept on the device until the server acknowledges it. */

@@ -19,7 +19,8 @@ export { el };
 export class BoardView {
   /**
    * mode: "phone" | "projector" | "console".
-   * actions: edit(note, text) , remove(note), columnsChanged(columns), workshop(w)
+   * actions: edit(note, text), remove(note), columnsChanged(columns, lists), workshop(w),
+   * decorate(note, item), decorateGroup(group, header), vote(kind, id, delta), changed(view)
    */
   constructor(root, mode, actions = {}) {
     this.root = root;
@@ -35,6 +36,13 @@ export class BoardView {
     this.facilitator = mode === "console";
     this.frozen = false; // true while a note is dragged
     this.draftPrefix = null; // localStorage prefix for edits in progress (survive a reload)
+    this.state = { phase: "collect", private: false, locked: false, anonymity: "shown", timer: null, spotlight: null };
+    this.groups = new Map(); // id -> group
+    this.groupNodes = new Map(); // id -> {node, list, title, count, tools}
+    this.holders = new Map(); // column id -> element holding its groups
+    this.counts = null; // notes per column while writing is private
+    this.vote = null; // the current vote, with .mine = {left, dots}
+    this.actionList = [];
   }
 
   draft(id, value) {
@@ -51,14 +59,23 @@ export class BoardView {
   }
 
   load(board, mine, facilitator) {
-    this.facilitator = this.facilitator || facilitator;
+    this.facilitator = this.facilitator || (facilitator && this.mode === "console");
     this.notes = new Map(board.notes.map((n) => [n.id, n]));
-    for (const id of [...this.elements.keys()]) if (!this.notes.has(id)) this.elements.delete(id);
+    for (const id of [...this.elements.keys()]) {
+      if (!this.notes.has(id)) {
+        this.elements.get(id).remove();
+        this.elements.delete(id);
+      }
+    }
+    this.state = board.state;
+    this.counts = board.counts;
+    this.vote = board.vote;
+    this.actionList = board.actions || [];
+    this.setGroups(board.groups || []);
     this.setMine(mine, false);
     this.setColumns(board.columns);
     this.actions.workshop?.(board.workshop);
-    for (const note of this.notes.values()) this.refresh(note.id);
-    this.place();
+    this.refreshAll();
     // Reopen the edits that were in progress when the page was closed or reloaded.
     for (const note of this.notes.values()) {
       const saved = this.draft(note.id);
@@ -99,8 +116,109 @@ export class BoardView {
       case "board:workshop":
         this.actions.workshop?.(data.workshop);
         break;
+      case "board:state":
+        this.state = data.state;
+        break;
+      case "board:counts":
+        this.counts = data.counts;
+        break;
+      case "board:groups":
+        this.setGroups(data.groups);
+        for (const p of data.notes) {
+          const note = this.notes.get(p.id);
+          if (note) Object.assign(note, { column: p.column, group: p.group, position: p.position });
+        }
+        break;
+      case "board:vote": {
+        const mine = this.vote && this.vote.id === data.vote.id ? this.vote.mine : { left: data.vote.budget, dots: {} };
+        this.vote = { ...data.vote, mine };
+        break;
+      }
+      case "board:actions":
+        this.actionList = data.actions;
+        break;
     }
+    if (name.startsWith("board:") && name !== "board:columns") this.refreshAll();
+    else this.place();
+  }
+
+  /** This participant's own dots changed (in this tab or another one). */
+  setMyDots(mine) {
+    if (!this.vote || this.vote.id !== mine.vote) return;
+    this.vote = { ...this.vote, mine: { left: mine.left, dots: mine.dots } };
+    this.refreshAll();
+  }
+
+  setGroups(groups) {
+    this.groups = new Map(groups.map((g) => [g.id, g]));
+    for (const [id, node] of [...this.groupNodes]) {
+      if (!this.groups.has(id)) {
+        node.node.remove();
+        this.groupNodes.delete(id);
+      }
+    }
+    for (const note of this.notes.values()) if (note.group && !this.groups.has(note.group)) note.group = null;
+  }
+
+  refreshAll() {
+    for (const id of this.notes.keys()) this.refresh(id);
+    for (const group of this.groups.values()) this.groupNode(group);
     this.place();
+    this.actions.changed?.(this);
+  }
+
+  /** Whether dots can be placed now on "notes" or "groups". */
+  votingOn(kind) {
+    const v = this.vote;
+    return !!v && v.open && v.target === kind && this.state.phase === "vote";
+  }
+
+  /** Dots of the revealed (or open) results for a note or group, or null. */
+  resultFor(kind, id) {
+    const v = this.vote;
+    if (!v || v.target !== kind || !v.results) return null;
+    return v.results.find((r) => r.id === id)?.dots || 0;
+  }
+
+  voteControls(kind, id) {
+    const mine = this.vote.mine?.dots?.[String(id)] || 0;
+    const left = this.vote.mine?.left ?? 0;
+    const dots = el("span", { class: "my-dots", "aria-label": `${mine} ${t("my_dots")}`, text: "●".repeat(mine) || "○" });
+    return el("div", { class: "vote" },
+      el("button", { type: "button", class: "secondary small vote-minus", text: "−", "aria-label": t("take_back"),
+        ...(mine ? {} : { disabled: "" }), onclick: () => this.actions.vote?.(kind, id, -1) }),
+      dots,
+      el("button", { type: "button", class: "small vote-plus", text: "+", "aria-label": t("add_dot"),
+        ...(left && mine < this.vote.cap && !this.lockedNow() ? {} : { disabled: "" }),
+        onclick: () => this.actions.vote?.(kind, id, 1) }));
+  }
+
+  /** Locked by the facilitator, or by a timer that ended (for participants). */
+  lockedNow(now = Date.now()) {
+    const timer = this.state.timer;
+    return this.state.locked || !!(timer && timer.locks && timer.ends_at && timer.ends_at <= now);
+  }
+
+  groupNode(group) {
+    let g = this.groupNodes.get(group.id);
+    if (!g) {
+      const title = el("span", { class: "title" });
+      const count = el("span", { class: "count" });
+      const tools = el("div", { class: "group-tools" });
+      const list = el("ul", { class: "notes", "data-column": group.column, "data-group": group.id });
+      const node = el("section", { class: "group", "data-group": group.id },
+        el("h3", {}, title, count), tools, list);
+      g = { node, list, title, count, tools };
+      this.groupNodes.set(group.id, g);
+    }
+    g.title.textContent = group.title;
+    g.list.dataset.column = group.column;
+    const result = this.resultFor("groups", group.id);
+    g.count.textContent = result !== null ? `${result} ${t("dots_short")}` : "";
+    g.tools.replaceChildren();
+    if (this.mode === "phone" && this.votingOn("groups")) g.tools.append(this.voteControls("groups", group.id));
+    this.actions.decorateGroup?.(group, g.tools);
+    return g;
   }
 
   /** Insert or update a note; an older version never replaces a newer one. */
@@ -127,20 +245,29 @@ export class BoardView {
   setColumns(columns) {
     this.columns = [...columns].sort((a, b) => a.position - b.position);
     const old = this.lists;
+    const oldHolders = this.holders;
     this.lists = new Map();
+    this.holders = new Map();
     const frames = [];
     for (const column of this.columns) {
       const list = old.get(column.id) || el("ul", { class: "notes", "data-column": column.id });
+      const holder = oldHolders.get(column.id) || el("div", { class: "groups", "data-column": column.id });
       this.lists.set(column.id, list);
+      this.holders.set(column.id, holder);
       const title = el("h2", {}, el("span", { text: column.title }), el("span", { class: "count" }));
-      frames.push(el("section", { class: "column", "data-column": column.id }, title, list));
+      const tools = el("div", { class: "column-tools" });
+      this.actions.decorateColumn?.(column, tools);
+      frames.push(el("section", { class: "column", "data-column": column.id }, title, tools, holder, list));
     }
     this.root.replaceChildren(...frames);
     this.actions.columnsChanged?.(this.columns, this.lists);
   }
 
   canChange(note) {
-    return this.mode !== "projector" && (this.facilitator || this.mine.has(note.id));
+    if (this.mode === "projector") return false;
+    if (this.facilitator) return true;
+    const phase = this.state.phase;
+    return this.mine.has(note.id) && (phase === "collect" || phase === "group") && !this.lockedNow();
   }
 
   refresh(id) {
@@ -156,10 +283,14 @@ export class BoardView {
     const body = el("div", { class: "body" });
     body.innerHTML = note.html; // rendered and sanitised by the server (python-markdown + nh3)
     const who = [note.pseudonym, note.organisation].filter(Boolean).join(" · ");
+    const result = this.resultFor("notes", note.id);
     const item = el("li", {
       class: `note note-${note.color}${this.mine.has(note.id) ? " mine" : ""}`,
       "data-id": note.id,
-    }, body, who ? el("div", { class: "meta", text: who }) : null);
+    }, body, who ? el("div", { class: "meta", text: who }) : null,
+    result !== null ? el("div", { class: "dots-badge", text: `${result} ${t("dots_short")}` }) : null);
+    if (this.mode === "phone" && this.votingOn("notes")) item.append(this.voteControls("notes", note.id));
+    this.actions.decorate?.(note, item);
     if (this.canChange(note)) {
       item.append(el("div", { class: "actions" },
         el("button", { type: "button", class: "secondary small", text: t("edit"), onclick: () => this.startEdit(note.id) }),
@@ -197,25 +328,50 @@ export class BoardView {
     area.focus();
   }
 
-  /** Put every note element in its column, in order, moving only what moved. */
+  /** Put every note element in its column or group, in order, moving only what moved. */
   place() {
     if (this.frozen) return;
-    const byColumn = new Map(this.columns.map((c) => [c.id, []]));
-    for (const note of this.notes.values()) byColumn.get(note.column)?.push(note);
-    for (const [columnId, notes] of byColumn) {
+    const containers = new Map(); // list element -> notes
+    for (const [columnId, list] of this.lists) containers.set(list, []);
+    for (const g of this.groupNodes.values()) containers.set(g.list, []);
+    for (const note of this.notes.values()) {
+      const group = note.group && this.groupNodes.get(note.group);
+      const list = group && this.groups.get(note.group)?.column === note.column ? group.list : this.lists.get(note.column);
+      containers.get(list)?.push(note);
+    }
+    for (const [columnId, holder] of this.holders) {
+      const groups = [...this.groups.values()].filter((g) => g.column === columnId)
+        .sort((a, b) => a.position - b.position || a.id - b.id);
+      groups.forEach((group, index) => {
+        const node = this.groupNode(group).node;
+        if (holder.children[index] !== node) holder.insertBefore(node, holder.children[index] || null);
+      });
+      while (holder.children.length > groups.length) holder.lastElementChild.remove();
+    }
+    for (const [list, notes] of containers) {
       notes.sort((a, b) => a.position - b.position || a.id - b.id);
-      const list = this.lists.get(columnId);
       const wanted = notes.map((n) => this.elements.get(n.id)).filter(Boolean);
-      for (const [op, p] of this.pending) {
-        if (p.column === columnId) wanted.push(this.pendingElement(op, p));
+      const columnId = Number(list.dataset.column);
+      const loose = !list.dataset.group;
+      if (loose) {
+        for (const [op, p] of this.pending) if (p.column === columnId) wanted.push(this.pendingElement(op, p));
       }
       wanted.forEach((node, index) => {
         if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
       });
       while (list.children.length > wanted.length) list.lastElementChild.remove();
-      if (!wanted.length) list.append(el("li", { class: "empty", text: t("empty_column") }));
-      const count = list.closest(".column")?.querySelector(".count");
-      if (count) count.textContent = notes.length ? String(notes.length) : "";
+      const inColumn = [...this.notes.values()].filter((n) => n.column === columnId).length;
+      if (loose && !wanted.length && !this.holders.get(columnId)?.children.length) {
+        const hidden = this.counts?.[String(columnId)];
+        const text = this.state.private && !this.facilitator && hidden ? t("private_count").replace("{n}", hidden)
+          : t("empty_column");
+        list.append(el("li", { class: "empty", text }));
+      }
+      if (loose) {
+        const count = list.closest(".column")?.querySelector("h2 .count");
+        const total = this.state.private && !this.facilitator && this.counts ? this.counts[String(columnId)] || 0 : inColumn;
+        if (count) count.textContent = total ? String(total) : "";
+      }
     }
   }
 

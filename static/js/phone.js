@@ -1,7 +1,7 @@
 // The phone screen: write a note (the draft survives reloads), see every note live,
 // edit and delete one's own.
 import { t } from "./i18n.js";
-import { startBoard } from "./board_screen.js";
+import { renderActions, renderRanking, startBoard } from "./board_screen.js";
 import { el } from "./notes.js";
 
 const form = document.getElementById("compose");
@@ -9,8 +9,40 @@ const area = document.getElementById("note-text");
 const counter = document.getElementById("counter");
 const errorBox = document.getElementById("compose-error");
 const columnChoice = document.getElementById("column-choice");
+const lockBanner = document.getElementById("lock-banner");
+const help = document.getElementById("phase-help");
+const votePanel = document.getElementById("vote-panel");
+const results = document.getElementById("results");
+const actionsBox = document.getElementById("actions");
+const boardError = document.getElementById("board-error");
+
+// What the phone shows in each phase (the server enforces the same rules).
+function follow(view) {
+  const { phase } = view.state;
+  const locked = view.lockedNow(link.serverNow());
+  form.hidden = phase !== "collect" || locked;
+  lockBanner.hidden = !locked || phase === "closed";
+  let text = "";
+  if (phase === "collect" && view.state.private) text = t("private_notice");
+  else if (phase !== "collect") text = t(`help_${phase}`);
+  if (phase === "vote" && !view.vote?.open) text = view.vote ? t("vote_closed") : t("vote_soon");
+  help.textContent = text;
+  help.hidden = !text;
+  const voting = view.votingOn("notes") || view.votingOn("groups");
+  votePanel.hidden = !voting;
+  if (voting) {
+    const left = view.vote.mine?.left ?? view.vote.budget;
+    votePanel.replaceChildren(
+      el("p", { class: "dots-left", text: t(left === 1 ? "dots_left_one" : "dots_left").replace("{left}", left).replace("{budget}", view.vote.budget) }),
+      el("p", { class: "muted small", text: view.vote.target === "groups" ? t("vote_groups_help") : t("vote_notes_help") }));
+  }
+  renderRanking(results, view);
+  if (phase === "discuss" || phase === "closed") renderActions(actionsBox, view);
+  else actionsBox.hidden = true;
+}
 
 const { app, link } = startBoard("phone", {
+  changed: follow,
   actions: {
     columnsChanged(columns) {
       // Keep the column chips in step with the facilitator's changes.
@@ -25,6 +57,12 @@ const { app, link } = startBoard("phone", {
     },
   },
   rejected(item, error) {
+    if (item.event !== "note:add") {
+      boardError.textContent = error.message || t("error");
+      boardError.hidden = false;
+      setTimeout(() => { boardError.hidden = true; }, 6000);
+      return;
+    }
     showError(error.message);
     if (item.event === "note:add" && item.payload.text) {
       // Never lose what was typed: give it back to the writing box.

@@ -1,10 +1,19 @@
 // The projector: the board, live, large, with no controls. When the notes no longer
 // fit the screen, the type shrinks step by step (never below half size), so the whole
-// board stays readable without anyone scrolling.
-import { startBoard } from "./board_screen.js";
+// board stays readable without anyone scrolling. It follows the facilitator's steps:
+// counts only while writing is private, the ranking once a vote is revealed, the
+// actions while discussing, and one note or group large in the spotlight.
+import { t } from "./i18n.js";
+import { renderActions, renderRanking, startBoard } from "./board_screen.js";
+import { el } from "./notes.js";
 
 const root = document.documentElement;
 const MIN_SCALE = 0.5;
+const notice = document.getElementById("proj-notice");
+const progress = document.getElementById("vote-progress");
+const results = document.getElementById("results");
+const actionsBox = document.getElementById("actions");
+const spotlight = document.getElementById("spotlight");
 let scale = 1;
 
 function fit() {
@@ -17,5 +26,44 @@ function fit() {
   }
 }
 
-startBoard("projector", { loaded: fit, changed: fit });
+function showSpotlight(view) {
+  const lit = view.state.spotlight;
+  let content = null;
+  if (lit && lit.kind === "note" && view.notes.has(lit.id)) {
+    const note = view.notes.get(lit.id);
+    const body = el("div", { class: "body" });
+    body.innerHTML = note.html; // rendered and sanitised by the server
+    content = el("div", { class: `note note-${note.color}` }, body);
+  } else if (lit && lit.kind === "group" && view.groups.has(lit.id)) {
+    const inside = [...view.notes.values()].filter((n) => n.group === lit.id)
+      .sort((a, b) => a.position - b.position)
+      .map((n) => el("li", { class: `note note-${n.color}`, text: n.text }));
+    content = el("div", { class: "spot-group" }, el("h2", { text: view.groups.get(lit.id).title }),
+      el("ul", { class: "notes" }, ...inside));
+  }
+  spotlight.hidden = !content;
+  spotlight.replaceChildren(...(content ? [content] : []));
+}
+
+function follow(view) {
+  const { phase } = view.state;
+  let text = "";
+  if (view.state.private && phase === "collect") text = t("projector_private");
+  else if (phase === "closed") text = t("projector_closed");
+  notice.textContent = text;
+  notice.hidden = !text;
+  const v = view.vote;
+  progress.textContent = v && phase === "vote"
+    ? (v.open ? t("vote_progress") : t("vote_closed")).replace("{cast}", v.cast).replace("{voters}", v.voters)
+    : "";
+  renderRanking(results, view);
+  if (phase === "discuss" || phase === "closed") renderActions(actionsBox, view);
+  else actionsBox.hidden = true;
+  // With the ranking or the actions up, the board steps back.
+  document.body.classList.toggle("has-results", !results.hidden || !actionsBox.hidden);
+  showSpotlight(view);
+  fit();
+}
+
+startBoard("projector", { loaded: fit, changed: follow });
 window.addEventListener("resize", fit);
