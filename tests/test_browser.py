@@ -222,7 +222,7 @@ def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, serv
     fac.close()
 
 
-def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
+def test_the_facilitator_moves_a_note_into_a_group_with_a_finger(browser, server):
     from facilitation import protocol as p
 
     from .factories import op
@@ -236,13 +236,17 @@ def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
     fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "À déplacer au doigt"})
+    group = fac.call(p.GROUP_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][2]["id"],
+                                   "title": "Sécurité"})["groups"][0]
 
     ctx = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
     page = ctx.new_page()
     page.goto(server.url + "/f/" + created["facilitator_url"].split("/f/")[1])  # log in as the facilitator
     page.goto(f"{server.url}/{code}/console/w/{workshop['id']}")
     note = page.wait_for_selector(".note:has-text('À déplacer au doigt')")
-    target = page.locator("section.column:nth-child(3) ul.notes")
+    page.wait_for_selector("#status[data-state=online]")
+    page.locator("#board").scroll_into_view_if_needed()  # below the panel on a tablet-sized screen
+    target = page.locator(f"section.group[data-group='{group['id']}'] ul.notes")  # into a group, by finger
     start = note.bounding_box()
     end = target.bounding_box()
     cdp = ctx.new_cdp_session(page)
@@ -266,6 +270,7 @@ def test_the_facilitator_moves_a_note_with_a_finger(browser, server):
             break
         page.wait_for_timeout(100)
     assert moved and moved[0]["note"]["column"] == workshop["columns"][2]["id"]
+    assert moved[0]["note"]["group"] == group["id"]
     ctx.close()
     fac.close()
 

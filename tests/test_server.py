@@ -29,6 +29,8 @@ class BoardState:
         self.notes = {n["id"]: n for n in snapshot["notes"]}
 
     def apply(self, name: str, data: dict) -> None:
+        if "seq" not in data:
+            return  # note:own / vote:mine: the author's own copy, outside the sequence
         if data["seq"] <= self.seq:
             return
         assert data["seq"] == self.seq + 1, "gap in the sequence"
