@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Action, Board, Note, Organisation
 from . import Actor, DomainError
-from .boards import Change, record
+from .boards import Change, on_board, record
 from .fields import date_field
 from .groups import get_group
 from .state import require_facilitator
@@ -67,12 +67,7 @@ def add(session: Session, board: Board, actor: Actor, *, note_id: int | None = N
     if note_id is not None:
         if board.private:
             raise DomainError(p.PRIVATE_WRITING)
-        note = session.get(Note, note_id)
-        if note is None:
-            raise DomainError(p.NOT_FOUND, field="note")
-        if note.board_id != board.id:
-            raise DomainError(p.WRONG_BOARD, field="note")
-        what = note.text
+        what = on_board(session, board, Note, note_id, "note").text
     if group_id is not None:
         what = get_group(session, board, group_id).title
     fields.setdefault("what", what)
@@ -87,12 +82,7 @@ def add(session: Session, board: Board, actor: Actor, *, note_id: int | None = N
 
 
 def _get(session: Session, board: Board, action_id: int) -> Action:
-    action = session.get(Action, action_id)
-    if action is None:
-        raise DomainError(p.NOT_FOUND, field="action")
-    if action.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD, field="action")
-    return action
+    return on_board(session, board, Action, action_id, "action")
 
 
 def edit(session: Session, board: Board, actor: Actor, *, action_id: int, **fields: Any) -> Change:

@@ -295,6 +295,19 @@ def _renumber(columns: list[Column]) -> None:
         column.position = i
 
 
+def on_board(session: Session, board: Board, model: type, row_id: int, field: str | None = None, **details: Any) -> Any:
+    """The row of model with this id, if it belongs to this board: else not_found or wrong_board
+    (naming the field at fault, when given)."""
+    if field is not None:
+        details["field"] = field
+    row = session.get(model, row_id)
+    if row is None:
+        raise DomainError(p.NOT_FOUND, **details)
+    if row.board_id != board.id:
+        raise DomainError(p.WRONG_BOARD, **details)
+    return row
+
+
 def get_column(session: Session, board: Board, column_id: int) -> Column:
     """Return a column of this board, or raise wrong_board."""
     column = session.get(Column, column_id)

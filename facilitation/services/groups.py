@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Board, Group, Note
 from . import Actor, DomainError
-from .boards import Change, get_column, record
+from .boards import Change, get_column, on_board, record
 from .state import forget_spotlight, require_facilitator
 from .votes import forget_target
 
@@ -30,12 +30,7 @@ def groups_list(session: Session, board: Board) -> list[dict[str, Any]]:
 
 def get_group(session: Session, board: Board, group_id: int) -> Group:
     """A group of this board, or not_found / wrong_board."""
-    group = session.get(Group, group_id)
-    if group is None:
-        raise DomainError(p.NOT_FOUND, field="group")
-    if group.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD, field="group")
-    return group
+    return on_board(session, board, Group, group_id, "group")
 
 
 def renumber_notes(session: Session, column_id: int, group_id: int | None, order: list[int]) -> None:
@@ -93,13 +88,8 @@ def add(
     session.add(group)
     session.flush()
     touched = {column.id}
-    notes = [session.get(Note, nid) for nid in note_ids or []]
-    for nid, note in zip(note_ids or [], notes, strict=True):
-        if note is None:
-            raise DomainError(p.NOT_FOUND, field="notes", note=nid)
-        if note.board_id != board.id:
-            raise DomainError(p.WRONG_BOARD, field="notes", note=nid)
-        touched.add(note.column_id)
+    notes = [on_board(session, board, Note, nid, "notes", note=nid) for nid in note_ids or []]
+    touched.update(note.column_id for note in notes)
     moving = {n.id for n in notes}
     for old_column, old_group in {(n.column_id, n.group_id) for n in notes}:
         renumber_notes(session, old_column, old_group, container_ids(session, old_column, old_group, moving))

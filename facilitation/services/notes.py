@@ -10,19 +10,14 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Board, Note, Participant, utcnow
 from . import Actor, DomainError
-from .boards import Change, get_column, note_dict, record
+from .boards import Change, get_column, note_dict, on_board, record
 from .groups import container_ids, get_group, renumber_notes
 from .state import check_may, forget_spotlight
 from .votes import forget_target
 
 
 def _get_note(session: Session, board: Board, note_id: int) -> Note:
-    note = session.get(Note, note_id)
-    if note is None:
-        raise DomainError(p.NOT_FOUND)
-    if note.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD)
-    return note
+    return on_board(session, board, Note, note_id)
 
 
 def _may_change(board: Board, actor: Actor, note: Note, action: str) -> None:

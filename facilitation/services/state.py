@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Board, Group, Note, utcnow
 from . import Actor, DomainError
-from .boards import Change, record, state_dict
+from .boards import Change, on_board, record, state_dict
 
 # What a participant's phone may do in each phase. The facilitator is not bound by it
 # (they tidy notes in any phase), except for voting, which needs the vote phase for all.
@@ -169,11 +169,7 @@ def set_spotlight(session: Session, board: Board, actor: Actor, *, kind: str | N
         raise DomainError(p.BAD_REQUEST, field="id")
     if board.private:
         raise DomainError(p.PRIVATE_WRITING)
-    row = session.get(Note if kind == "note" else Group, target)
-    if row is None:
-        raise DomainError(p.NOT_FOUND, field="id")
-    if row.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD, field="id")
+    on_board(session, board, Note if kind == "note" else Group, target, "id")
     board.spotlight_kind, board.spotlight_id = kind, target
     return _state_changed(session, board)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Ballot, Board, Dot, Group, Note, Vote
 from . import Actor, DomainError
-from .boards import Change, record
+from .boards import Change, on_board, record
 from .state import check_may, require_facilitator
 
 
@@ -116,12 +116,7 @@ def open_vote(
 
 
 def _the_vote(session: Session, board: Board, vote_id: int) -> Vote:
-    vote = session.get(Vote, vote_id)
-    if vote is None:
-        raise DomainError(p.NOT_FOUND, field="vote")
-    if vote.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD, field="vote")
-    return vote
+    return on_board(session, board, Vote, vote_id, "vote")
 
 
 def close_vote(session: Session, board: Board, actor: Actor, *, vote_id: int) -> Change:
@@ -154,11 +149,7 @@ def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, t
     vote = _the_vote(session, board, vote_id)
     if not vote.is_open or current_vote(session, board).id != vote.id:
         raise DomainError(p.NO_VOTE)
-    row = session.get(Note if vote.target == "notes" else Group, target_id)
-    if row is None:
-        raise DomainError(p.NOT_FOUND, field="target")
-    if row.board_id != board.id:
-        raise DomainError(p.WRONG_BOARD, field="target")
+    on_board(session, board, Note if vote.target == "notes" else Group, target_id, "target")
     return vote
 
 
