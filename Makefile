@@ -6,7 +6,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | cksum | cut -d'
 DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 MO := facilitation/translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint bench messages chromium clean
+.PHONY: run test lint bench messages docs migrate chromium clean
 
 run: $(RUNTIME_STAMP) $(MO)
 	$(BIN)/python wsgi.py
@@ -52,6 +52,14 @@ chromium:
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "no /usr/bin/chromium and no apt-get as root: browser tests will be skipped"; fi; \
 	fi
+
+# Rewrite the payload tables of docs/protocol.md from the declarations (a test checks them).
+docs: $(DEV_STAMP)
+	$(BIN)/python -m facilitation.reference
+
+# Bring the database to the latest schema (what every start does too, under a lock).
+migrate: $(RUNTIME_STAMP) $(MO)
+	$(BIN)/flask --app wsgi db upgrade
 
 # Re-extract the strings to translate after changing templates or code.
 messages: $(DEV_STAMP)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
-    from . import config, db, i18n, mirror, security
+    from . import config, db, i18n, mirror, payloads, security
     from .extensions import babel, socketio
     from .web import api, pages
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())
+    app.jinja_env.globals.update(limits=payloads.limits(), colors=payloads.COLORS)
     security.init_app(app)
     mirror.init_app(app)
     app.register_blueprint(api.bp)

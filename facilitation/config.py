@@ -39,6 +39,9 @@ def from_environment(instance: Path) -> dict:
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent"),
         # Seconds between a change and the rewrite of the board's Markdown file.
         "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),
+        # Workers bring the schema up to date at start-up, under a lock; set 0 when a
+        # separate `flask --app wsgi db upgrade` step does it (docs/deploy.md).
+        "MIGRATE_ON_START": os.environ.get("MIGRATE_ON_START", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PUBLIC_URL", "").startswith("https://"),

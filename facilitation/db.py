@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, g
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-from .models import Base
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": 15, "check_same_thread": False}, hide_parameters=True
@@ -20,6 +16,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            # The driver's own transaction handling skips DDL and SELECTs; we begin ourselves
+            # (SQLAlchemy's documented recipe), so a migration is one transaction.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=15000")
@@ -27,49 +26,26 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN")
+
         return engine
     # hide_parameters: SQL errors must not quote note text into a log line.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
-def upgrade_schema(engine: Engine) -> list[str]:
-    """Create missing tables, and add the columns a newer Relais brought to older tables.
-
-    Only additions: every column added after the first release is nullable or has a
-    server default, so ALTER TABLE ... ADD COLUMN fills the existing rows. Returns the
-    columns added, as "table.column".
-    """
-    Base.metadata.create_all(engine)
-    added: list[str] = []
-    existing = inspect(engine)
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            have = {c["name"] for c in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have:
-                    continue
-                ddl = f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type.compile(engine.dialect)}"
-                if column.server_default is not None:
-                    default = column.server_default.arg
-                    # Our defaults are plain words ('collect') or SQL constants (false()).
-                    value = f"'{default}'" if isinstance(default, str) else default.compile(dialect=engine.dialect)
-                    ddl += f" DEFAULT {value}"
-                for fk in column.foreign_keys:
-                    ddl += f" REFERENCES {fk.column.table.name}({fk.column.name})"
-                conn.execute(text(ddl))
-                added.append(f"{table.name}.{column.name}")
-    if added:
-        logging.getLogger("relais.db").info("database upgraded: added %s", ", ".join(added))
-    return added
-
-
 def init_app(app: Flask) -> None:
-    """Attach an engine and a session factory to the app, create or upgrade the schema."""
+    """Attach an engine and a session factory to the app; bring the schema up to date unless told not to."""
+    from . import migrate
+
     engine = make_engine(app.config["DATABASE_URL"])
-    upgrade_schema(engine)
     app.extensions["relais.engine"] = engine
     app.extensions["relais.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+    migrate.init_app(app)
+    if app.config.get("MIGRATE_ON_START", True):
+        migrate.prepare(engine)
 
 
 def get_session() -> Session:

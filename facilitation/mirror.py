@@ -14,25 +14,13 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from .export.files import replace_board_file
-from .export.markdown import (
-    ActionLine,
-    BoardNote,
-    ColumnNotes,
-    GroupNotes,
-    NoteLine,
-    Ranked,
-    board_markdown,
-    slugify,
-)
+from .export.markdown import board_markdown, slugify
 from .extensions import socketio
-from .models import Action, Board, Event, Group, Note, Vote, utcnow
-from .protocol import SHOWN
+from .models import Board, Event
 from .security import log_failure
-from .services.boards import note_counts
-from .services.votes import results
+from .services.presenters import MARKDOWN
 
 log = logging.getLogger("relais.mirror")
 
@@ -59,65 +47,6 @@ class _Pending:
     def done(self) -> None:
         with self.lock:
             self.running -= 1
-
-
-def board_note(db: Session, board: Board) -> BoardNote:
-    """Gather what the Markdown note of a board shows: what phones may see (no private
-    note before the reveal, no pseudonym when the board hides them), groups, the
-    revealed votes' rankings and the actions."""
-    workshop = board.workshop
-    event = workshop.event
-    signed = board.anonymity == SHOWN
-    notes = db.scalars(
-        select(Note).where(Note.board_id == board.id).order_by(Note.position, Note.id)
-    ).all()
-    lines = {
-        n.id: NoteLine(
-            n.text,
-            n.pseudonym if signed else "",
-            n.organisation.name if signed and n.organisation else "",
-        )
-        for n in notes
-    }
-    groups = db.scalars(select(Group).where(Group.board_id == board.id).order_by(Group.position, Group.id)).all()
-    counts = note_counts(db, board) if board.private else {}
-    columns = []
-    for column in board.columns:
-        if board.private:
-            columns.append(ColumnNotes(column.title, [], hidden=counts.get(str(column.id), 0)))
-            continue
-        loose = [lines[n.id] for n in notes if n.column_id == column.id and n.group_id is None]
-        gathered = [
-            GroupNotes(g.title, [lines[n.id] for n in notes if n.group_id == g.id])
-            for g in groups
-            if g.column_id == column.id
-        ]
-        columns.append(ColumnNotes(column.title, loose, gathered))
-    return BoardNote(
-        event=event.title,
-        place=event.place,
-        workshop=workshop.title,
-        question=workshop.question,
-        day=workshop.day,
-        time_slot=workshop.time_slot,
-        room=workshop.room,
-        columns=columns,
-        written_at=utcnow(),
-        rankings=[] if board.private else _rankings(db, board, notes, groups),
-        actions=[
-            ActionLine(a.what, a.organisation.name if a.organisation else "", a.due_on)
-            for a in db.scalars(select(Action).where(Action.board_id == board.id).order_by(Action.position, Action.id))
-        ],
-    )
-
-
-def _rankings(db: Session, board: Board, notes: list[Note], groups: list[Group]) -> list[list[Ranked]]:
-    texts = {("notes", n.id): n.text for n in notes} | {("groups", g.id): g.title for g in groups}
-    votes = db.scalars(select(Vote).where(Vote.board_id == board.id, Vote.revealed).order_by(Vote.id)).all()
-    return [
-        [Ranked(texts[(v.target, r["id"])], r["dots"]) for r in results(db, v) if (v.target, r["id"]) in texts]
-        for v in votes
-    ]
 
 
 def markdown_labels() -> dict[str, str]:
@@ -155,7 +84,7 @@ def write_board(app: Flask, board_id: int) -> Path | None:
         if board is None:
             return None
         with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
-            text = board_markdown(board_note(db, board), markdown_labels())
+            text = board_markdown(MARKDOWN.document(db, board), markdown_labels())
         folder, stem = board_file_parts(board)
         return replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
 

@@ -1,14 +1,11 @@
-"""Everything that crosses the wire: event names, rooms, payload schemas, error codes.
+"""Everything that crosses the wire by name: events, rooms, steps, error codes and their messages.
 
-Pure Python (no Flask), so that services, handlers, tests and the benchmark
-share one definition.
+Pure Python (no Flask), so that services, handlers, tests and the benchmark share one
+definition. The shapes of payloads are declared in payloads.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -85,18 +82,8 @@ def participant_room(board_id: int, participant_id: str) -> str:
     return f"board:{board_id}:p:{participant_id}"
 
 
-# ---- Limits -----------------------------------------------------------------
-NOTE_MAX = 500
-PSEUDONYM_MAX = 40
-OP_ID_MAX = 64
-COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 # Catch-up sends at most this many changes; further behind, a fresh snapshot.
 CATCH_UP_MAX = 500
-BUDGET_MAX = 20
-TIMER_MAX_SECONDS = 4 * 3600
-GROUP_TITLE_MAX = 80
-ACTION_MAX = 500
-GROUP_NOTES_MAX = 200
 
 # ---- Error codes ------------------------------------------------------------
 BAD_REQUEST = "bad_request"
@@ -151,215 +138,6 @@ MESSAGES: dict[str, str] = {
     PRIVATE_WRITING: N_("The notes are still private: reveal them first."),
     NO_GROUPS: N_("There are no groups yet: make groups, or vote on the notes."),
     NO_TIMER: N_("No timer is set."),
-}
-
-
-# ---- Payload schemas --------------------------------------------------------
-class SchemaError(ValueError):
-    """A payload did not match its schema."""
-
-    def __init__(self, code: str, field_name: str) -> None:
-        super().__init__(f"{code}: {field_name}")
-        self.code = code
-        self.field = field_name
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a payload: a checker and whether it must be there."""
-
-    check: Callable[[str, Any], Any]
-    required: bool = True
-
-
-def _int(lo: int, hi: int) -> Callable[[str, Any], int]:
-    def check(name: str, value: Any) -> int:
-        # bool is an int in Python; on the wire it is not.
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            raise SchemaError(BAD_REQUEST, name)
-        return value
-
-    return check
-
-
-ID = _int(1, 2**31 - 1)
-COUNT = _int(0, 2**31 - 1)
-_OP_RE = re.compile(rf"^[A-Za-z0-9_.:-]{{8,{OP_ID_MAX}}}$")
-
-
-def _op(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not _OP_RE.match(value):
-        raise SchemaError(BAD_REQUEST, name)
-    return value
-
-
-def note_text(name: str, value: Any) -> str:
-    """Check a note's Markdown source: a non-empty string of at most NOTE_MAX characters."""
-    if not isinstance(value, str):
-        raise SchemaError(BAD_REQUEST, name)
-    value = value.replace("\r\n", "\n").strip()
-    if not value:
-        raise SchemaError(EMPTY, name)
-    if len(value) > NOTE_MAX:
-        raise SchemaError(TOO_LONG, name)
-    return value
-
-
-def _color(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise SchemaError(BAD_REQUEST, name)
-    if value not in COLORS:
-        raise SchemaError(BAD_COLOR, name)
-    return value
-
-
-def _bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise SchemaError(BAD_REQUEST, name)
-    return value
-
-
-def _choice(*values: str) -> Callable[[str, Any], str]:
-    def check(name: str, value: Any) -> str:
-        if not isinstance(value, str) or value not in values:
-            raise SchemaError(BAD_REQUEST, name)
-        return value
-
-    return check
-
-
-def _text(limit: int) -> Callable[[str, Any], str]:
-    """A trimmed string, possibly empty (the rules decide whether empty is allowed)."""
-
-    def check(name: str, value: Any) -> str:
-        if not isinstance(value, str):
-            raise SchemaError(BAD_REQUEST, name)
-        value = value.strip()
-        if len(value) > limit:
-            raise SchemaError(TOO_LONG, name)
-        return value
-
-    return check
-
-
-def _ids(limit: int) -> Callable[[str, Any], list[int]]:
-    def check(name: str, value: Any) -> list[int]:
-        if not isinstance(value, list) or len(value) > limit:
-            raise SchemaError(BAD_REQUEST, name)
-        return list(dict.fromkeys(ID(name, v) for v in value))
-
-    return check
-
-
-def _date(name: str, value: Any) -> str:
-    if not isinstance(value, str) or (value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
-        raise SchemaError(BAD_REQUEST, name)
-    return value
-
-
-@dataclass(frozen=True)
-class Schema:
-    """The payload of one client event; unknown fields are dropped."""
-
-    fields: dict[str, Field] = field(default_factory=dict)
-
-    def parse(self, payload: Any) -> dict[str, Any]:
-        """Return the checked fields of payload, or raise SchemaError."""
-        if not isinstance(payload, dict):
-            raise SchemaError(BAD_REQUEST, "payload")
-        clean: dict[str, Any] = {}
-        for name, spec in self.fields.items():
-            if name not in payload or payload[name] is None:
-                if spec.required:
-                    raise SchemaError(BAD_REQUEST, name)
-                continue
-            clean[name] = spec.check(name, payload[name])
-        return clean
-
-
-def _command(**fields: Field) -> Schema:
-    """A board command: an op id, the board, and its own fields."""
-    return Schema({"op": Field(_op), "board": Field(ID), **fields})
-
-
-_ACTION_FIELDS = {
-    "what": Field(_text(ACTION_MAX), required=False),
-    "organisation": Field(COUNT, required=False),  # 0: no organisation
-    "due": Field(_date, required=False),  # "" for no date
-}
-
-SCHEMAS: dict[str, Schema] = {
-    BOARD_JOIN: Schema(
-        {"board": Field(ID), "since": Field(COUNT, required=False), "view": Field(_choice(*VIEWS), required=False)}
-    ),
-    BOARD_LEAVE: Schema({"board": Field(ID)}),
-    NOTE_ADD: Schema(
-        {
-            "op": Field(_op),
-            "board": Field(ID),
-            "column": Field(ID),
-            "text": Field(note_text),
-            "color": Field(_color, required=False),
-        }
-    ),
-    NOTE_EDIT: Schema(
-        {
-            "op": Field(_op),
-            "board": Field(ID),
-            "note": Field(ID),
-            "text": Field(note_text, required=False),
-            "color": Field(_color, required=False),
-            "version": Field(ID, required=False),
-        }
-    ),
-    NOTE_MOVE: Schema(
-        {
-            "op": Field(_op),
-            "board": Field(ID),
-            "note": Field(ID),
-            "column": Field(ID),
-            "index": Field(COUNT),
-            "group": Field(COUNT, required=False),  # 0: out of any group
-        }
-    ),
-    NOTE_DELETE: Schema({"op": Field(_op), "board": Field(ID), "note": Field(ID)}),
-    BOARD_SET: _command(
-        phase=Field(_choice(*PHASES), required=False),
-        private=Field(_bool, required=False),
-        locked=Field(_bool, required=False),
-        anonymity=Field(_choice(*ANONYMITY), required=False),
-    ),
-    BOARD_TIMER: _command(
-        action=Field(_choice(*TIMER_ACTIONS)),
-        seconds=Field(_int(1, TIMER_MAX_SECONDS), required=False),
-        locks=Field(_bool, required=False),
-    ),
-    BOARD_SPOTLIGHT: _command(kind=Field(_choice("note", "group"), required=False), id=Field(ID, required=False)),
-    GROUP_ADD: _command(
-        column=Field(ID),
-        title=Field(_text(GROUP_TITLE_MAX), required=False),
-        notes=Field(_ids(GROUP_NOTES_MAX), required=False),
-    ),
-    GROUP_EDIT: _command(
-        group=Field(ID),
-        title=Field(_text(GROUP_TITLE_MAX), required=False),
-        column=Field(ID, required=False),
-        index=Field(COUNT, required=False),
-    ),
-    GROUP_DELETE: _command(group=Field(ID)),
-    VOTE_OPEN: _command(
-        target=Field(_choice(*VOTE_TARGETS), required=False),
-        budget=Field(_int(1, BUDGET_MAX), required=False),
-        cap=Field(_int(1, BUDGET_MAX), required=False),
-        hide_results=Field(_bool, required=False),
-    ),
-    VOTE_CLOSE: _command(vote=Field(ID)),
-    VOTE_REVEAL: _command(vote=Field(ID)),
-    VOTE_CAST: _command(vote=Field(ID), target=Field(ID)),
-    VOTE_UNCAST: _command(vote=Field(ID), target=Field(ID)),
-    ACTION_ADD: _command(note=Field(ID, required=False), group=Field(ID, required=False), **_ACTION_FIELDS),
-    ACTION_EDIT: _command(action=Field(ID), **_ACTION_FIELDS),
-    ACTION_DELETE: _command(action=Field(ID)),
 }
 
 

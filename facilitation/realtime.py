@@ -16,6 +16,8 @@ from flask_socketio import join_room, leave_room, rooms
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import clock
+from . import payloads as pl
 from . import protocol as p
 from .db import get_session
 from .extensions import socketio
@@ -23,14 +25,14 @@ from .identity import actor_for
 from .mirror import schedule_mirror
 from .models import Board
 from .security import log_failure
-from .services import Actor, DomainError, ops
+from .services import Actor, DomainError, ops, presenters
 from .services import actions as action_service
-from .services import boards as board_service
 from .services import groups as group_service
 from .services import notes as note_service
 from .services import state as state_service
 from .services import votes as vote_service
-from .services.boards import Change
+from .services.changes import Change, changes_since
+from .services.queries import current_vote
 
 log = logging.getLogger("relais.realtime")
 
@@ -53,13 +55,13 @@ def _board_for(board_id: int) -> Board:
     return board
 
 
-def _guarded(name: str, payload: Any, body: Callable[[dict[str, Any]], dict[str, Any]]) -> dict:
-    """Parse the payload, run body, and turn every failure into an error ack."""
+def _guarded(name: str, payload: Any, body: Callable[[Any], dict[str, Any]]) -> dict:
+    """Parse the payload against its declaration, run body, and turn every failure into an error ack."""
     db = get_session()
     try:
-        data = p.SCHEMAS[name].parse(payload)
+        data = pl.parse(pl.SOCKET[name], payload)
         return body(data)
-    except p.SchemaError as exc:
+    except pl.PayloadError as exc:
         db.rollback()
         return _refuse(exc.code, field=exc.field)
     except DomainError as exc:
@@ -76,7 +78,7 @@ def _joined(board: Board) -> bool:
     return p.board_room(board.id) in here or p.facilitators_room(board.id) in here
 
 
-def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, dict], Change]) -> dict:
+def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, Any], Change]) -> dict:
     """Run a board command once per op id.
 
     Nothing goes out before the commit. After it, the broadcast is queued and the ack
@@ -84,24 +86,24 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, di
     applies both idempotently (the ack carries the same data and seq).
     """
 
-    def body(data: dict[str, Any]) -> dict[str, Any]:
+    def body(data: pl.Command) -> dict[str, Any]:
         db = get_session()
-        board = _board_for(data["board"])
+        board = _board_for(data.board)
         if not _joined(board):
             raise DomainError(p.NOT_JOINED)
         actor = _actor(board)
-        earlier = ops.previous_answer(db, actor.participant_id, data["op"])
+        earlier = ops.previous_answer(db, actor.participant_id, data.op)
         if earlier is not None:
             return earlier
         try:
             change = apply(db, board, actor, data)
             answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
-            ops.remember(db, actor.participant_id, data["op"], answer)
+            ops.remember(db, actor.participant_id, data.op, answer)
             db.commit()
         except IntegrityError:
             # The same op raced in from another tab or worker and won: answer as it was.
             db.rollback()
-            earlier = ops.previous_answer(db, actor.participant_id, data["op"])
+            earlier = ops.previous_answer(db, actor.participant_id, data.op)
             if earlier is None:
                 raise
             return earlier
@@ -131,11 +133,11 @@ def _view_rooms(board: Board, actor: Actor, view: str) -> list[str]:
 def board_join(payload: Any = None, *_extra: Any) -> dict:
     """A phone, projector or console opens a board; answers a snapshot or the missed changes."""
 
-    def body(data: dict[str, Any]) -> dict[str, Any]:
+    def body(data: pl.BoardJoin) -> dict[str, Any]:
         db = get_session()
-        board = _board_for(data["board"])
+        board = _board_for(data.board)
         actor = _actor(board)
-        view = data.get("view", "phone")
+        view = data.view or "phone"
         if view == "console" and not actor.facilitator:
             raise DomainError(p.NOT_FACILITATOR)
         wanted = _view_rooms(board, actor, view)
@@ -144,23 +146,22 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
                 leave_room(room)
         for room in wanted:
             join_room(room)
-        viewer = board_service.Viewer(None if view == "projector" else actor.participant_id, full=view == "console")
-        since = data.get("since")
+        seen = presenters.for_view(view, actor.participant_id)
         # Consoles, and anyone while writing is private, always get a snapshot: the change
-        # log only holds the public form of each change.
-        if since is not None and view != "console" and not board.private:
-            changes = board_service.changes_since(db, board, since)
+        # log only holds what the shared room was sent.
+        if data.since is not None and view != "console" and not board.private:
+            changes = changes_since(db, board, data.since)
             if changes is not None:
-                seq = changes[-1]["data"]["seq"] if changes else since
+                seq = changes[-1]["data"]["seq"] if changes else data.since
                 return p.ok(
                     changes=changes,
                     seq=seq,
                     mine=note_service.authored_by(db, board, actor),
-                    vote=vote_service.vote_for(db, board, viewer.participant_id),
-                    now=board_service.now_ms(),
+                    vote=seen.vote(db, current_vote(db, board)),
+                    now=clock.now_ms(),
                 )
-        snap, mine = board_service.snapshot(db, board, viewer)
-        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=board_service.now_ms())
+        snap, mine = seen.snapshot(db, board)
+        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=clock.now_ms())
 
     return _guarded(p.BOARD_JOIN, payload, body)
 
@@ -169,62 +170,54 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
 def board_leave(payload: Any = None, *_extra: Any) -> dict:
     """A client stops following a board."""
 
-    def body(data: dict[str, Any]) -> dict[str, Any]:
-        for room in _rooms_of(data["board"]):
+    def body(data: pl.BoardLeave) -> dict[str, Any]:
+        for room in _rooms_of(data.board):
             leave_room(room)
         return p.ok()
 
     return _guarded(p.BOARD_LEAVE, payload, body)
 
 
-def _opt(data: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {name: data[name] for name in names if name in data}
-
-
 # Every board command: what it calls once its payload is checked and its sender known.
-COMMANDS: dict[str, Callable[[Session, Board, Actor, dict], Change]] = {
-    p.NOTE_ADD: lambda db, b, a, d: note_service.add(
-        db, b, a, column_id=d["column"], text=d["text"], color=d.get("color")
-    ),
+COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
+    p.NOTE_ADD: lambda db, b, a, d: note_service.add(db, b, a, column_id=d.column, text=d.text, color=d.color),
     p.NOTE_EDIT: lambda db, b, a, d: note_service.edit(
-        db, b, a, note_id=d["note"], text=d.get("text"), color=d.get("color"), version=d.get("version")
+        db, b, a, note_id=d.note, text=d.text, color=d.color, version=d.version
     ),
     p.NOTE_MOVE: lambda db, b, a, d: note_service.move(
-        db, b, a, note_id=d["note"], column_id=d["column"], index=d["index"], group_id=d.get("group") or None
+        db, b, a, note_id=d.note, column_id=d.column, index=d.index, group_id=d.group or None
     ),
-    p.NOTE_DELETE: lambda db, b, a, d: note_service.delete(db, b, a, note_id=d["note"]),
+    p.NOTE_DELETE: lambda db, b, a, d: note_service.delete(db, b, a, note_id=d.note),
     p.BOARD_SET: lambda db, b, a, d: state_service.set_board(
-        db, b, a, **_opt(d, "phase", "private", "locked", "anonymity")
+        db, b, a, **d.given("phase", "private", "locked", "anonymity")
     ),
-    p.BOARD_TIMER: lambda db, b, a, d: state_service.set_timer(db, b, a, **_opt(d, "action", "seconds", "locks")),
-    p.BOARD_SPOTLIGHT: lambda db, b, a, d: state_service.set_spotlight(
-        db, b, a, kind=d.get("kind"), target=d.get("id")
-    ),
+    p.BOARD_TIMER: lambda db, b, a, d: state_service.set_timer(db, b, a, **d.given("action", "seconds", "locks")),
+    p.BOARD_SPOTLIGHT: lambda db, b, a, d: state_service.set_spotlight(db, b, a, kind=d.kind, target=d.id),
     p.GROUP_ADD: lambda db, b, a, d: group_service.add(
-        db, b, a, column_id=d["column"], title=d.get("title", ""), note_ids=d.get("notes")
+        db, b, a, column_id=d.column, title=d.title, note_ids=list(dict.fromkeys(d.notes or []))
     ),
     p.GROUP_EDIT: lambda db, b, a, d: group_service.edit(
-        db, b, a, group_id=d["group"], title=d.get("title"), column_id=d.get("column"), index=d.get("index")
+        db, b, a, group_id=d.group, title=d.title, column_id=d.column, index=d.index
     ),
-    p.GROUP_DELETE: lambda db, b, a, d: group_service.delete(db, b, a, group_id=d["group"]),
+    p.GROUP_DELETE: lambda db, b, a, d: group_service.delete(db, b, a, group_id=d.group),
     p.VOTE_OPEN: lambda db, b, a, d: vote_service.open_vote(
-        db, b, a, **_opt(d, "target", "budget", "cap", "hide_results")
+        db, b, a, target=d.target, budget=d.budget, cap=d.cap, hide_results=d.hide_results
     ),
-    p.VOTE_CLOSE: lambda db, b, a, d: vote_service.close_vote(db, b, a, vote_id=d["vote"]),
-    p.VOTE_REVEAL: lambda db, b, a, d: vote_service.reveal_vote(db, b, a, vote_id=d["vote"]),
-    p.VOTE_CAST: lambda db, b, a, d: vote_service.cast(db, b, a, vote_id=d["vote"], target_id=d["target"]),
-    p.VOTE_UNCAST: lambda db, b, a, d: vote_service.uncast(db, b, a, vote_id=d["vote"], target_id=d["target"]),
+    p.VOTE_CLOSE: lambda db, b, a, d: vote_service.close_vote(db, b, a, vote_id=d.vote),
+    p.VOTE_REVEAL: lambda db, b, a, d: vote_service.reveal_vote(db, b, a, vote_id=d.vote),
+    p.VOTE_CAST: lambda db, b, a, d: vote_service.cast(db, b, a, vote_id=d.vote, target_id=d.target),
+    p.VOTE_UNCAST: lambda db, b, a, d: vote_service.uncast(db, b, a, vote_id=d.vote, target_id=d.target),
     p.ACTION_ADD: lambda db, b, a, d: action_service.add(
-        db, b, a, note_id=d.get("note"), group_id=d.get("group"), **_opt(d, "what", "organisation", "due")
+        db, b, a, note_id=d.note, group_id=d.group, **d.given("what", "organisation", "due")
     ),
     p.ACTION_EDIT: lambda db, b, a, d: action_service.edit(
-        db, b, a, action_id=d["action"], **_opt(d, "what", "organisation", "due")
+        db, b, a, action_id=d.action, **d.given("what", "organisation", "due")
     ),
-    p.ACTION_DELETE: lambda db, b, a, d: action_service.delete(db, b, a, action_id=d["action"]),
+    p.ACTION_DELETE: lambda db, b, a, d: action_service.delete(db, b, a, action_id=d.action),
 }
 
 
-def _register(name: str, apply: Callable[[Session, Board, Actor, dict], Change]) -> None:
+def _register(name: str, apply: Callable[[Session, Board, Actor, Any], Change]) -> None:
     def handler(payload: Any = None, *_extra: Any) -> dict:
         return _command(name, payload, apply)
 

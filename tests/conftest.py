@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Integer, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from facilitation import create_app
+from facilitation import clock, create_app, migrate
 from facilitation.db import make_engine
 from facilitation.extensions import socketio
 from facilitation.mirror import wait_idle
@@ -50,12 +50,26 @@ def postgres_url() -> Iterator[str]:
 
 
 def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
+    """The test database at the latest schema (made once, then only emptied), with no rows.
+
+    DELETE and a sequence reset: on tables this small it is six times quicker than TRUNCATE.
+    """
+    engine = make_engine(url)
+    migrate.prepare(engine)
     with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+            if isinstance(table.c.get("id").type, Integer):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def real_clock() -> Iterator[None]:
+    """Every test starts, and leaves, the server's clock as it really is."""
+    clock.reset()
+    yield
+    clock.reset()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

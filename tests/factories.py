@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -10,8 +11,8 @@ from flask_socketio import SocketIOTestClient
 
 from facilitation.db import get_session
 from facilitation.extensions import socketio
-from facilitation.services import boards as board_service
 from facilitation.services import events as event_service
+from facilitation.services import workshops as workshop_service
 
 COLUMNS = ["Constats", "Difficultés", "Idées"]
 
@@ -35,16 +36,16 @@ def make_world(app: Flask, *, workshops: int = 2) -> World:
     with app.app_context():
         db = get_session()
         event, token = event_service.create_event(
-            db, title="Rencontre inter-associative", place="Lyon", starts_on="2026-12-03",
-            ends_on="2026-12-04",
+            db, title="Rencontre inter-associative", place="Lyon", starts_on=dt.date(2026, 12, 3),
+            ends_on=dt.date(2026, 12, 4),
         )
         orgs = [
             event_service.add_organisation(db, event, name="Cabiria", city="Lyon", country="France"),
             event_service.add_organisation(db, event, name="Espace P", city="Bruxelles", country="Belgique"),
         ]
         made = [
-            board_service.add_workshop(db, event, COLUMNS, title=f"Atelier {i + 1}",
-                                       question="Quelles violences en ligne ?", day="2026-12-04")
+            workshop_service.add_workshop(db, event, COLUMNS, title=f"Atelier {i + 1}",
+                                       question="Quelles violences en ligne ?", day=dt.date(2026, 12, 4))
             for i in range(workshops)
         ]
         db.commit()

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,14 @@ class Device:
         answer = self.call("board:join", {"board": board})
         assert answer["ok"], answer
         return answer
+
+    def wait_until(self, condition: Callable[[list[tuple[str, dict]]], bool], timeout: float = 10) -> None:
+        """Wait until what this device received satisfies condition (polled, never a fixed sleep)."""
+        deadline = time.monotonic() + timeout
+        while not condition(self.events):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not received in {timeout} s: {self.events[-5:]}")
+            time.sleep(0.01)
 
     def call(self, event: str, payload: dict) -> dict:
         assert self.sio is not None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from facilitation import clock
 from facilitation import protocol as p
 from facilitation.db import get_session
 from facilitation.mirror import wait_idle
@@ -44,7 +45,7 @@ def everything(device: Phone) -> str:
     return json.dumps(device.sock.get_received(), ensure_ascii=False)
 
 
-# What a participant's phone may do, phase by phase (the table in services/state.py).
+# What a participant's phone may do, phase by phase (the table in services/phases.py, told to phones as state.may).
 MAY = {"add": {p.COLLECT}, "edit": {p.COLLECT, p.GROUP}, "delete": {p.COLLECT, p.GROUP},
        "vote": {p.VOTE}, "unvote": {p.VOTE}}
 
@@ -59,7 +60,9 @@ def test_every_participant_action_in_every_phase(world, phase):
     assert cmd(console, world, p.BOARD_SET, phase=p.VOTE)["ok"]
     vote = cmd(console, world, p.VOTE_OPEN)["vote"]
     assert cmd(alice, world, p.VOTE_CAST, vote=vote["id"], target=other["id"])["ok"]  # one dot to take back
-    assert cmd(console, world, p.BOARD_SET, phase=phase)["ok"]
+    told = cmd(console, world, p.BOARD_SET, phase=phase)["state"]["may"]
+    # Phones are told what they may do by the server; the table they are told is the one enforced.
+    assert told == {a: phase in MAY[a] for a in ("add", "edit", "delete", "vote")}
     attempts = {
         "add": (p.NOTE_ADD, {"column": col(world), "text": "encore une"}),
         "edit": (p.NOTE_EDIT, {"note": mine["id"], "text": "corrigée"}),
@@ -124,7 +127,7 @@ def test_the_timer_follows_the_server_clock_and_may_lock_the_board(world):
     # A timer set to lock: when it ends, the board refuses participants without anyone clicking.
     assert cmd(console, world, p.BOARD_TIMER, action="start", seconds=1, locks=True)["ok"]
     assert cmd(alice, world, p.NOTE_ADD, column=col(world), text="à temps")["ok"]
-    time.sleep(1.2)
+    clock.travel(1.2)  # the server's clock, moved instead of waited for
     late = cmd(alice, world, p.NOTE_ADD, column=col(world), text="trop tard")
     assert late["error"]["code"] == p.LOCKED
     assert cmd(console, world, p.BOARD_SET, locked=False)["ok"]  # unlocking reopens it
@@ -422,24 +425,3 @@ def test_spotlight_and_actions(world):
     text = console.http.get(f"/{world.code}/w/{world.workshops[0]}/notes.md").get_data(as_text=True)
     assert "Prochaine rencontre à Bruxelles" in text and "Espace P" in text
     assert cmd(console, world, p.ACTION_DELETE, action=action["id"])["actions"] == free["actions"][1:]
-
-
-def test_an_older_database_is_upgraded_in_place(tmp_path):
-    import sqlite3
-
-    from facilitation.db import make_engine, upgrade_schema
-
-    path = tmp_path / "old.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE boards (id INTEGER PRIMARY KEY, workshop_id INT, event_id INT, seq INT)")
-    conn.execute("INSERT INTO boards VALUES (1, 1, 1, 7)")
-    conn.commit()
-    conn.close()
-    engine = make_engine(f"sqlite:///{path}")
-    added = upgrade_schema(engine)
-    assert "boards.phase" in added and "boards.private" in added
-    with engine.connect() as c:
-        row = c.exec_driver_sql("SELECT seq, phase, private, locked, anonymity FROM boards").one()
-    assert tuple(row) == (7, "collect", 0, 0, "shown")
-    assert upgrade_schema(engine) == []
-    engine.dispose()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from facilitation import payloads as pl
 from facilitation import protocol as p
 from facilitation.models import Board, BoardChange, Note
-from facilitation.services import Actor, DomainError, ops
-from facilitation.services import boards as board_service
+from facilitation.services import Actor, DomainError, ops, presenters
+from facilitation.services import columns as column_service
 from facilitation.services import events as event_service
 from facilitation.services import notes as note_service
+from facilitation.services import workshops as workshop_service
+from facilitation.services.changes import changes_since
 
 COLUMNS = ["Constats", "Difficultés", "Idées"]
 
@@ -30,7 +33,7 @@ def test_services_and_export_do_not_import_flask():
 @pytest.fixture
 def setup(session):
     event, token = event_service.create_event(session, title="Rencontre", place="Lyon")
-    workshop = board_service.add_workshop(session, event, COLUMNS, title="Atelier")
+    workshop = workshop_service.add_workshop(session, event, COLUMNS, title="Atelier")
     alice = event_service.ensure_participant(session, event, None)
     bob = event_service.ensure_participant(session, event, None)
     session.commit()
@@ -69,15 +72,24 @@ def test_the_facilitator_token_is_stored_hashed_and_can_be_replaced(session, set
     assert event_service.event_for_token(session, new).id == event.id
 
 
-@pytest.mark.parametrize("fields,code", [
-    ({"title": ""}, p.EMPTY), ({"title": "x" * 121}, p.TOO_LONG), ({"title": 3}, p.BAD_REQUEST),
-    ({"title": "ok", "starts_on": "demain"}, p.BAD_REQUEST),
-    ({"title": "ok", "starts_on": "2026-12-04", "ends_on": "2026-12-03"}, p.BAD_REQUEST),
+@pytest.mark.parametrize("fields,code,field", [
+    ({"title": ""}, p.EMPTY, "title"), ({"title": "x" * 121}, p.TOO_LONG, "title"),
+    ({"title": 3}, p.BAD_REQUEST, "title"),
+    ({"title": "ok", "starts_on": "demain"}, p.BAD_REQUEST, "starts_on"),
+    ({"title": "ok", "starts_on": "2026-02-30"}, p.BAD_REQUEST, "starts_on"),
+    ({"title": "\u200b\u200d "}, p.EMPTY, "title"), ({"title": "a\x00b"}, p.BAD_REQUEST, "title"),
 ])
-def test_event_fields_are_checked(session, fields, code):
+def test_event_fields_are_checked_at_the_edge(fields, code, field):
+    with pytest.raises(pl.PayloadError) as err:
+        pl.parse(pl.EventIn, fields)
+    assert (err.value.code, err.value.field) == (code, field)
+
+
+def test_an_event_cannot_end_before_it_starts(session):
+    fields = pl.parse(pl.EventIn, {"title": "ok", "starts_on": "2026-12-04", "ends_on": "2026-12-03"}).given()
     with pytest.raises(DomainError) as err:
         event_service.create_event(session, **fields)
-    assert err.value.code == code
+    assert (err.value.code, err.value.details) == (p.BAD_REQUEST, {"field": "ends_on"})
 
 
 def test_organisation_names_are_unique_per_event(session, setup):
@@ -100,10 +112,12 @@ def test_a_profile_organisation_must_belong_to_the_event(session, setup):
     other, _ = event_service.create_event(session, title="Autre")
     foreign = event_service.add_organisation(session, other, name="Ailleurs")
     participant = event_service.ensure_participant(session, setup["event"], setup["alice"].participant_id)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as err:
         event_service.set_profile(session, participant, pseudonym="L", organisation_id=foreign.id)
-    with pytest.raises(DomainError):
-        event_service.set_profile(session, participant, pseudonym="x" * 41, organisation_id=None)
+    assert err.value.code == p.NOT_FOUND
+    with pytest.raises(pl.PayloadError) as refused:  # a pseudonym too long is refused, never cut short
+        pl.parse(pl.ProfileForm, {"pseudonym": "x" * 41})
+    assert (refused.value.code, refused.value.field) == (p.TOO_LONG, "pseudonym")
 
 
 def test_new_notes_go_to_the_end_of_their_column_and_bump_seq(session, setup):
@@ -151,47 +165,47 @@ def test_changes_since_and_the_snapshot_fallback(session, setup, monkeypatch):
     s = setup
     for t in "abcd":
         note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text=t)
-    changes = board_service.changes_since(session, s["board"], 2)
+    changes = changes_since(session, s["board"], 2)
     assert [c["data"]["note"]["text"] for c in changes] == ["c", "d"]
-    assert board_service.changes_since(session, s["board"], 4) == []
-    assert board_service.changes_since(session, s["board"], 5) is None  # ahead: snapshot
+    assert changes_since(session, s["board"], 4) == []
+    assert changes_since(session, s["board"], 5) is None  # ahead: snapshot
     monkeypatch.setattr(p, "CATCH_UP_MAX", 2)
-    assert board_service.changes_since(session, s["board"], 1) is None  # too far behind: snapshot
-    snap, mine = board_service.snapshot(session, s["board"], board_service.Viewer(s["alice"].participant_id))
+    assert changes_since(session, s["board"], 1) is None  # too far behind: snapshot
+    snap, mine = presenters.Phone(s["alice"].participant_id).snapshot(session, s["board"])
     assert snap["seq"] == 4 and [n["text"] for n in snap["notes"]] == list("abcd")
     assert mine == [n["id"] for n in snap["notes"]]
-    assert board_service.snapshot(session, s["board"], board_service.Viewer(s["bob"].participant_id))[1] == []
+    assert presenters.Phone(s["bob"].participant_id).snapshot(session, s["board"])[1] == []
 
 
 def test_columns_add_rename_move_and_delete(session, setup):
     s = setup
     board = s["board"]
-    added = board_service.add_column(session, board, "Questions")
+    added = column_service.add_column(session, board, "Questions")
     assert [c["title"] for c in added.payload["columns"]] == COLUMNS + ["Questions"]
     new_id = added.payload["columns"][-1]["id"]
-    moved = board_service.update_column(session, board, new_id, title="Questions ouvertes", index=0)
+    moved = column_service.update_column(session, board, new_id, title="Questions ouvertes", index=0)
     assert [c["title"] for c in moved.payload["columns"]][:2] == ["Questions ouvertes", "Constats"]
     note_service.add(session, board, s["alice"], column_id=new_id, text="?")
     with pytest.raises(DomainError) as err:
-        board_service.delete_column(session, board, new_id)
+        column_service.delete_column(session, board, new_id)
     assert err.value.code == p.COLUMN_NOT_EMPTY
-    left = board_service.delete_column(session, board, s["cols"][2])
+    left = column_service.delete_column(session, board, s["cols"][2])
     assert [c["position"] for c in left.payload["columns"]] == [0, 1, 2]
 
 
 def test_the_last_column_cannot_be_deleted(session, setup):
     board = setup["board"]
     for column_id in setup["cols"][:-1]:
-        board_service.delete_column(session, board, column_id)
+        column_service.delete_column(session, board, column_id)
     with pytest.raises(DomainError) as err:
-        board_service.delete_column(session, board, setup["cols"][-1])
+        column_service.delete_column(session, board, setup["cols"][-1])
     assert err.value.code == p.LAST_COLUMN
 
 
 def test_deleting_a_workshop_removes_its_board_notes_and_log(session, setup):
     s = setup
     note_service.add(session, s["board"], s["alice"], column_id=s["cols"][0], text="a")
-    board_service.delete_workshop(session, s["workshop"])
+    workshop_service.delete_workshop(session, s["workshop"])
     session.commit()
     assert session.scalar(select(Board).where(Board.id == s["board"].id)) is None
     assert session.scalars(select(Note)).all() == []

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..protocol import NOT_FOUND
+from sqlalchemy.orm import Session
+
+from ..protocol import NOT_FOUND, WRONG_BOARD
 
 
 class DomainError(Exception):
@@ -31,4 +33,25 @@ def owned(row: Any, event_id: int) -> Any:
     """Return row if it exists and belongs to the event; else raise not_found."""
     if row is None or row.event_id != event_id:
         raise DomainError(NOT_FOUND)
+    return row
+
+
+def assign(row: Any, fields: dict[str, Any], names: tuple[str, ...], clearable: tuple[str, ...] = ()) -> None:
+    """Set the named fields that were given (already checked at the edge); None leaves a field
+    as it is, except for the clearable ones (a date), which it empties."""
+    for name in names:
+        if name in fields and (fields[name] is not None or name in clearable):
+            setattr(row, name, fields[name])
+
+
+def on_board(session: Session, board: Any, model: type, row_id: int, field: str | None = None, **details: Any) -> Any:
+    """The row of model with this id, if it belongs to this board: else not_found or wrong_board
+    (naming the field at fault, when given)."""
+    if field is not None:
+        details["field"] = field
+    row = session.get(model, row_id)
+    if row is None:
+        raise DomainError(NOT_FOUND, **details)
+    if row.board_id != board.id:
+        raise DomainError(WRONG_BOARD, **details)
     return row

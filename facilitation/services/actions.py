@@ -9,36 +9,18 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Action, Board, Note, Organisation
-from . import Actor, DomainError
-from .boards import Change, on_board, record
-from .fields import date_field
+from ..text import clean_line
+from . import Actor, DomainError, on_board
+from .changes import Change, record
 from .groups import get_group
-from .state import require_facilitator
-
-
-def action_dict(action: Action) -> dict[str, Any]:
-    """The wire form of an action (no pseudonym: an action belongs to an organisation)."""
-    return {
-        "id": action.id,
-        "what": action.what,
-        "organisation": action.organisation_id,
-        "organisation_name": action.organisation.name if action.organisation else "",
-        "due": action.due_on.isoformat() if action.due_on else None,
-        "note": action.note_id,
-        "group": action.group_id,
-        "position": action.position,
-    }
-
-
-def actions_list(session: Session, board: Board) -> list[dict[str, Any]]:
-    """The board's actions, in the order they were decided."""
-    rows = session.scalars(select(Action).where(Action.board_id == board.id).order_by(Action.position, Action.id))
-    return [action_dict(a) for a in rows]
+from .phases import require_facilitator
+from .presenters import action_form
+from .queries import actions_of
 
 
 def _changed(session: Session, board: Board) -> Change:
     session.flush()
-    return record(session, board, p.BOARD_ACTIONS, {"actions": actions_list(session, board)})
+    return record(session, board, p.BOARD_ACTIONS, {"actions": [action_form(a) for a in actions_of(session, board)]})
 
 
 def _apply(session: Session, board: Board, action: Action, fields: dict[str, Any]) -> None:
@@ -54,7 +36,7 @@ def _apply(session: Session, board: Board, action: Action, fields: dict[str, Any
                 raise DomainError(p.NOT_FOUND, field="organisation")
         action.organisation_id = org_id
     if "due" in fields:
-        action.due_on = date_field(fields["due"], name="due")
+        action.due_on = fields["due"]
 
 
 def add(session: Session, board: Board, actor: Actor, *, note_id: int | None = None,
@@ -67,7 +49,7 @@ def add(session: Session, board: Board, actor: Actor, *, note_id: int | None = N
     if note_id is not None:
         if board.private:
             raise DomainError(p.PRIVATE_WRITING)
-        what = on_board(session, board, Note, note_id, "note").text
+        what = clean_line(on_board(session, board, Note, note_id, "note").text)
     if group_id is not None:
         what = get_group(session, board, group_id).title
     fields.setdefault("what", what)

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Event, Organisation, Participant
-from . import DomainError, owned
-from .fields import apply_fields, text_field
+from . import DomainError, assign, owned
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -34,21 +33,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_event(
-    session: Session,
-    *,
-    title: object = None,
-    place: object = "",
-    starts_on: object = None,
-    ends_on: object = None,
-    description: object = "",
-) -> tuple[Event, str]:
+_EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description")
+
+
+def _apply_event_fields(event: Event, fields: dict[str, object]) -> None:
+    assign(event, fields, _EVENT_FIELDS, clearable=("starts_on", "ends_on"))
+    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
+        raise DomainError(p.BAD_REQUEST, field="ends_on")
+
+
+def create_event(session: Session, *, title: str, **fields: object) -> tuple[Event, str]:
     """Create an event; return it with its facilitator token (shown once, stored hashed)."""
     token = secrets.token_urlsafe(24)
-    event = Event(facilitator_token_hash=hash_token(token))
-    _apply_event_fields(
-        event, title=title, place=place, starts_on=starts_on, ends_on=ends_on, description=description
-    )
+    event = Event(facilitator_token_hash=hash_token(token), title=title, place="", description="")
+    _apply_event_fields(event, fields)
     for _ in range(20):
         event.code = new_code()
         if session.scalar(select(Event.id).where(Event.code == event.code)) is None:
@@ -58,19 +56,9 @@ def create_event(
     return event, token
 
 
-_EVENT_TEXTS = {"title": (120, True), "place": (120, False), "description": (2000, False)}
-
-
-def _apply_event_fields(event: Event, **fields: object) -> None:
-    apply_fields(event, fields, _EVENT_TEXTS, dates=("starts_on", "ends_on"))
-    if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
-        raise DomainError(p.BAD_REQUEST, field="ends_on")
-
-
 def update_event(session: Session, event: Event, **fields: object) -> Event:
     """Change an event's title, place, dates or description."""
-    allowed = {"title", "place", "starts_on", "ends_on", "description"}
-    _apply_event_fields(event, **{k: v for k, v in fields.items() if k in allowed})
+    _apply_event_fields(event, fields)
     session.flush()
     return event
 
@@ -101,7 +89,7 @@ def rotate_token(session: Session, event: Event) -> str:
 
 
 # ---- organisations ------------------------------------------------------------
-_ORGANISATION_TEXTS = {"name": (120, True), "city": (80, False), "country": (80, False)}
+_ORGANISATION_FIELDS = ("name", "city", "country")
 
 
 def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
@@ -120,7 +108,7 @@ def _check_unique_name(session: Session, event_id: int, name: str, own_id: int |
 def add_organisation(session: Session, event: Event, **fields: object) -> Organisation:
     """Add an association to the event's list."""
     org = Organisation(event_id=event.id, city="", country="")
-    apply_fields(org, {"name": fields.get("name"), **fields}, _ORGANISATION_TEXTS)
+    assign(org, fields, _ORGANISATION_FIELDS)
     _check_unique_name(session, event.id, org.name, None)
     session.add(org)
     session.flush()
@@ -135,7 +123,7 @@ def get_organisation(session: Session, event: Event, org_id: int) -> Organisatio
 def update_organisation(session: Session, org: Organisation, **fields: object) -> Organisation:
     """Rename or relocate an organisation."""
     with session.no_autoflush:
-        apply_fields(org, fields, _ORGANISATION_TEXTS)
+        assign(org, fields, _ORGANISATION_FIELDS)
         _check_unique_name(session, org.event_id, org.name, org.id)
     session.flush()
     return org
@@ -166,20 +154,16 @@ def ensure_participant(session: Session, event: Event, participant_id: str | Non
 
 
 def set_profile(
-    session: Session, participant: Participant, *, pseudonym: object, organisation_id: object
+    session: Session, participant: Participant, *, pseudonym: str, organisation_id: int | None
 ) -> Participant:
     """Set the optional pseudonym and organisation shown on a participant's next notes."""
-    participant.pseudonym = text_field(pseudonym, p.PSEUDONYM_MAX, name="pseudonym")
-    if organisation_id in (None, "", 0):
+    participant.pseudonym = pseudonym
+    if organisation_id is None:
         participant.organisation_id = None
     else:
-        try:
-            org_id = int(organisation_id)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as exc:
-            raise DomainError(p.BAD_REQUEST) from exc
-        org = session.get(Organisation, org_id)
+        org = session.get(Organisation, organisation_id)
         if org is None or org.event_id != participant.event_id:
-            raise DomainError(p.NOT_FOUND)
+            raise DomainError(p.NOT_FOUND, field="organisation")
         participant.organisation_id = org.id
     session.flush()
     return participant

@@ -9,23 +9,14 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Board, Group, Note
-from . import Actor, DomainError
-from .boards import Change, get_column, on_board, record
-from .state import forget_spotlight, require_facilitator
+from . import Actor, DomainError, on_board
+from .changes import Change, record
+from .columns import get_column
+from .phases import require_facilitator
+from .presenters import group_form
+from .queries import groups_of
+from .state import forget_spotlight
 from .votes import forget_target
-
-
-def group_dict(group: Group) -> dict[str, Any]:
-    """The wire form of a group."""
-    return {"id": group.id, "column": group.column_id, "title": group.title, "position": group.position}
-
-
-def groups_list(session: Session, board: Board) -> list[dict[str, Any]]:
-    """The board's groups, column by column, in order."""
-    rows = session.scalars(
-        select(Group).where(Group.board_id == board.id).order_by(Group.column_id, Group.position, Group.id)
-    )
-    return [group_dict(g) for g in rows]
 
 
 def get_group(session: Session, board: Board, group_id: int) -> Group:
@@ -40,6 +31,7 @@ def renumber_notes(session: Session, column_id: int, group_id: int | None, order
 
 
 def container_ids(session: Session, column_id: int, group_id: int | None, without: set[int] = frozenset()) -> list[int]:
+    """The note ids of one container (a group, or a column's loose notes), in order."""
     ids = session.scalars(
         select(Note.id)
         .where(Note.column_id == column_id, Note.group_id.is_(None) if group_id is None else Note.group_id == group_id)
@@ -71,7 +63,8 @@ def _placements(session: Session, board: Board, column_ids: set[int]) -> list[di
 
 def _changed(session: Session, board: Board, columns: set[int], own: list | None = None) -> Change:
     session.flush()
-    data = {"groups": groups_list(session, board), "notes": _placements(session, board, columns)}
+    data = {"groups": [group_form(g) for g in groups_of(session, board)],
+            "notes": _placements(session, board, columns)}
     return record(session, board, p.BOARD_GROUPS, data, own=own)
 
 

@@ -7,12 +7,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from .. import protocol as p
-from ..models import Board, Note, Participant, utcnow
-from . import Actor, DomainError
-from .boards import Change, get_column, note_dict, on_board, record
+from ..models import Board, Note, Participant
+from . import Actor, DomainError, on_board
+from .changes import Change, record
+from .columns import get_column
 from .groups import container_ids, get_group, renumber_notes
-from .state import check_may, forget_spotlight
+from .phases import check_may
+from .presenters import FACILITATORS, Phone, note_form
+from .state import forget_spotlight
 from .votes import forget_target
 
 
@@ -32,7 +36,7 @@ def _noted(session: Session, board: Board, name: str, note: Note | None, data: d
     know the note is theirs and, while writing is private, see it at all."""
     own = list(own or [])
     if author is not None:
-        body = {"note": note_dict(note, board)} if note is not None else {"deleted": data["note"]}
+        body = {"note": Phone(author).note(board, note)} if note is not None else {"deleted": data["note"]}
         own.append((author, p.NOTE_OWN, {"board": board.id, **body}))
     return record(session, board, name, data, own=own)
 
@@ -69,7 +73,7 @@ def add(
     )
     session.add(note)
     session.flush()
-    return _noted(session, board, p.NOTE_ADDED, note, {"note": note_dict(note)}, note.author_id)
+    return _noted(session, board, p.NOTE_ADDED, note, {"note": note_form(note)}, note.author_id)
 
 
 def edit(
@@ -86,7 +90,8 @@ def edit(
     note = _get_note(session, board, note_id)
     _may_change(board, actor, note, "edit")
     if version is not None and version != note.version:
-        raise DomainError(p.CONFLICT, note=note_dict(note, None if actor.facilitator else board))
+        seen = FACILITATORS if actor.facilitator else Phone(actor.participant_id)
+        raise DomainError(p.CONFLICT, note=seen.note(board, note))
     if text is None and color is None:
         raise DomainError(p.BAD_REQUEST, field="text")
     if text is not None:
@@ -94,9 +99,9 @@ def edit(
     if color is not None:
         note.color = color
     note.version += 1
-    note.edited_at = utcnow()
+    note.edited_at = clock.now()
     session.flush()
-    return _noted(session, board, p.NOTE_EDITED, note, {"note": note_dict(note)}, note.author_id)
+    return _noted(session, board, p.NOTE_EDITED, note, {"note": note_form(note)}, note.author_id)
 
 
 def move(
@@ -129,7 +134,7 @@ def move(
     # One executemany, whatever the container's length.
     renumber_notes(session, column.id, group_id, order)
     session.refresh(note)
-    return _noted(session, board, p.NOTE_MOVED, note, {"note": note_dict(note), "order": order}, note.author_id)
+    return _noted(session, board, p.NOTE_MOVED, note, {"note": note_form(note), "order": order}, note.author_id)
 
 
 def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> Change:

@@ -1,5 +1,4 @@
-"""How a facilitator runs a board: phase, private writing, lock, anonymity, timer, spotlight,
-and the one table of what a participant may do in each phase."""
+"""How a facilitator runs a board: phase, private writing, lock, anonymity, timer, spotlight."""
 
 from __future__ import annotations
 
@@ -8,56 +7,19 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from .. import protocol as p
-from ..models import Board, Group, Note, utcnow
-from . import Actor, DomainError
-from .boards import Change, on_board, record, state_dict
-
-# What a participant's phone may do in each phase. The facilitator is not bound by it
-# (they tidy notes in any phase), except for voting, which needs the vote phase for all.
-ALLOWED: dict[str, frozenset[str]] = {
-    "add": frozenset({p.COLLECT}),
-    "edit": frozenset({p.COLLECT, p.GROUP}),
-    "delete": frozenset({p.COLLECT, p.GROUP}),
-    "vote": frozenset({p.VOTE}),
-}
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def timer_expired(board: Board, now: dt.datetime | None = None) -> bool:
-    """True when a running countdown has reached zero."""
-    if board.timer_ends_at is None:
-        return False
-    return _aware(board.timer_ends_at) <= (now or utcnow())
-
-
-def is_locked(board: Board, now: dt.datetime | None = None) -> bool:
-    """Locked by the facilitator, or by a timer set to lock the board when it ends."""
-    return board.locked or (board.timer_locks and timer_expired(board, now))
-
-
-def check_may(board: Board, actor: Actor, action: str) -> None:
-    """Raise wrong_phase or locked when a participant may not do this now."""
-    if actor.facilitator and action != "vote":
-        return
-    if board.phase not in ALLOWED[action]:
-        raise DomainError(p.WRONG_PHASE, phase=board.phase)
-    if not actor.facilitator and is_locked(board):
-        raise DomainError(p.LOCKED)
-
-
-def require_facilitator(actor: Actor) -> None:
-    """Raise not_facilitator for anyone else."""
-    if not actor.facilitator:
-        raise DomainError(p.NOT_FACILITATOR)
+from ..models import Board, Group, Note
+from ..payloads import TIMER_MAX_SECONDS
+from . import Actor, DomainError, on_board
+from .changes import Change, record
+from .phases import aware, require_facilitator, timer_expired
+from .presenters import state_form
 
 
 def _state_changed(session: Session, board: Board, resync: bool = False) -> Change:
     session.flush()
-    data: dict = {"state": state_dict(board)}
+    data: dict = {"state": state_form(board)}
     if resync:
         # What screens may see has changed: they reload the board, and catch-up stops here.
         data["resync"] = True
@@ -120,7 +82,7 @@ def set_timer(
 ) -> Change:
     """Start, pause, resume, extend or stop the board's countdown (server clock)."""
     require_facilitator(actor)
-    now = utcnow()
+    now = clock.now()
     running = board.timer_ends_at is not None
     paused = board.timer_left_ms is not None
     if action in ("start", "extend") and seconds is None:
@@ -137,7 +99,7 @@ def set_timer(
         raise DomainError(p.NO_TIMER)
     elif action == "pause":
         if running:
-            left = (_aware(board.timer_ends_at) - now) / dt.timedelta(milliseconds=1)
+            left = (aware(board.timer_ends_at) - now) / dt.timedelta(milliseconds=1)
             board.timer_left_ms = max(0, int(left))
             board.timer_ends_at = None
     elif action == "resume":
@@ -145,14 +107,14 @@ def set_timer(
             board.timer_ends_at = now + dt.timedelta(milliseconds=board.timer_left_ms)
             board.timer_left_ms = None
     elif action == "extend":
-        if (board.timer_total_ms or 0) + seconds * 1000 > p.TIMER_MAX_SECONDS * 1000:
+        if (board.timer_total_ms or 0) + seconds * 1000 > TIMER_MAX_SECONDS * 1000:
             raise DomainError(p.TOO_LONG, field="seconds")
         board.timer_total_ms = (board.timer_total_ms or 0) + seconds * 1000
         if paused:
             board.timer_left_ms += seconds * 1000
         else:
             # An ended timer restarts from now; a running one gets the time added.
-            start = max(_aware(board.timer_ends_at), now)
+            start = max(aware(board.timer_ends_at), now)
             board.timer_ends_at = start + dt.timedelta(seconds=seconds)
     if locks is not None and action != "stop":
         board.timer_locks = locks

@@ -16,76 +16,16 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Ballot, Board, Dot, Group, Note, Vote
-from . import Actor, DomainError
-from .boards import Change, on_board, record
-from .state import check_may, require_facilitator
-
-
-def current_vote(session: Session, board: Board) -> Vote | None:
-    """The board's latest vote (open or not), if any."""
-    return session.scalar(select(Vote).where(Vote.board_id == board.id).order_by(Vote.id.desc()).limit(1))
-
-
-def results(session: Session, vote: Vote) -> list[dict[str, int]]:
-    """Totals per note or group, most dots first (ties by id)."""
-    rows = session.execute(
-        select(Dot.target_id, func.sum(Dot.count).label("dots"))
-        .where(Dot.vote_id == vote.id)
-        .group_by(Dot.target_id)
-        .having(func.sum(Dot.count) > 0)
-    ).all()
-    return [{"id": t, "dots": int(d)} for t, d in sorted(rows, key=lambda r: (-r.dots, r.target_id))]
-
-
-def vote_dict(session: Session, vote: Vote) -> dict[str, Any]:
-    """What everyone may know of a vote: its rules, how many dots were cast, and the
-    totals only when results are shown."""
-    cast, voters = session.execute(
-        select(func.coalesce(func.sum(Ballot.used), 0), func.count(Ballot.id).filter(Ballot.used > 0)).where(
-            Ballot.vote_id == vote.id
-        )
-    ).one()
-    shown = vote.revealed or not vote.hide_results
-    return {
-        "id": vote.id,
-        "target": vote.target,
-        "budget": vote.budget,
-        "cap": vote.cap,
-        "hide_results": vote.hide_results,
-        "open": vote.is_open,
-        "revealed": vote.revealed,
-        "cast": int(cast),
-        "voters": int(voters),
-        "results": results(session, vote) if shown else None,
-    }
-
-
-def my_dots(session: Session, vote: Vote, participant_id: str | None) -> dict[str, Any]:
-    """One participant's own dots: {left, dots: {target id: count}} (sent to them only)."""
-    if participant_id is None:
-        return {"left": vote.budget, "dots": {}}
-    used = session.scalar(
-        select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
-    )
-    dots = session.execute(
-        select(Dot.target_id, Dot.count).where(
-            Dot.vote_id == vote.id, Dot.participant_id == participant_id, Dot.count > 0
-        )
-    ).all()
-    return {"left": vote.budget - (used or 0), "dots": {str(t): c for t, c in dots}}
-
-
-def vote_for(session: Session, board: Board, participant_id: str | None) -> dict[str, Any] | None:
-    """The current vote as a snapshot shows it, with the viewer's own dots."""
-    vote = current_vote(session, board)
-    if vote is None:
-        return None
-    return {**vote_dict(session, vote), "mine": my_dots(session, vote, participant_id)}
+from . import Actor, DomainError, on_board
+from .changes import Change, record
+from .phases import check_may, require_facilitator
+from .presenters import vote_form
+from .queries import current_vote, my_dots
 
 
 def _changed(session: Session, board: Board, vote: Vote, **extra: Any) -> Change:
     session.flush()
-    return record(session, board, p.BOARD_VOTE, {"vote": vote_dict(session, vote)}, **extra)
+    return record(session, board, p.BOARD_VOTE, {"vote": vote_form(session, vote)}, **extra)
 
 
 def open_vote(

@@ -1,19 +1,22 @@
 """The JSON API: what the console does, and what a script can do.
 
 Every answer is {"ok": true, ...} or {"ok": false, "error": {"code", "message"}}
-with a 4xx status. Changes need a JSON body (Content-Type: application/json),
-which a cross-site form cannot send.
+with a 4xx status. Each route is declared once with `route(...)`: its method, its path,
+the payload declaration of its body and the statuses it may answer; Flask's routing and
+the OpenAPI document (/api/openapi.json) are both made from that declaration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext
 
+from .. import payloads as pl
 from .. import protocol as p
 from ..db import get_session
 from ..extensions import socketio
@@ -21,13 +24,75 @@ from ..identity import grant_facilitator, is_facilitator
 from ..models import Event, Workshop
 from ..realtime import publish
 from ..services import DomainError
-from ..services import boards as board_service
+from ..services import columns as column_service
 from ..services import events as event_service
-from ..services.boards import Change
-from .common import EVENT_FIELDS, create_event_here, error_body, load_event, public_base_url
-from .openapi import openapi_document
+from ..services import workshops as workshop_service
+from ..services.changes import Change
+from ..services.presenters import columns_form, workshop_form
+from .common import create_event_here, error_body, load_event, public_base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the API, as declared."""
+
+    method: str
+    rule: str
+    body: type[pl.Payload] | None
+    status: int
+    errors: tuple[int, ...]
+    summary: str
+    who: str
+    answer: str
+
+    @property
+    def path(self) -> str:
+        """The route as OpenAPI writes it: /api/events/{code}."""
+        out = bp.url_prefix + self.rule
+        for part in self.rule.split("/"):
+            if part.startswith("<"):
+                out = out.replace(part, "{" + part.strip("<>").split(":")[-1] + "}")
+        return out
+
+
+ROUTES: list[Route] = []
+
+
+def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, status: int = 200, answer: str = "{}",
+          errors: tuple[int, ...] = (400, 403, 404), who: str = "facilitator", secret: bool = False) -> Callable:
+    """Declare a route: the view gets its checked body as `data`; a refusal becomes the error body.
+    A `secret` answer (it holds a facilitator link) is never cached."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ROUTES.append(Route(method, rule, body, status, errors, (view.__doc__ or "").strip(), who, answer))
+
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            db = get_session()
+            try:
+                if body is not None:
+                    kwargs["data"] = pl.parse(body, request.get_json(silent=True), whole="body")
+                result = view(*args, **kwargs)
+            except pl.PayloadError as exc:
+                db.rollback()
+                return jsonify(p.error(exc.code, gettext(p.MESSAGES[exc.code]), field=exc.field)), 400
+            except DomainError as exc:
+                db.rollback()
+                error, status_code = error_body(exc)
+                return jsonify(error), status_code
+            answer, code = result if isinstance(result, tuple) else (result, status)
+            response = jsonify(answer)
+            response.status_code = code
+            if secret:
+                response.headers["Cache-Control"] = "no-store"
+            return response
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        return wrapper
+
+    return decorate
 
 
 def default_columns() -> list[str]:
@@ -40,39 +105,6 @@ def default_columns() -> list[str]:
     ]
 
 
-def json_route(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a DomainError into the error body and its status, after rolling back."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        db = get_session()
-        try:
-            result = func(*args, **kwargs)
-        except DomainError as exc:
-            db.rollback()
-            body, status = error_body(exc)
-            return jsonify(body), status
-        return result
-
-    return wrapper
-
-
-def body() -> dict[str, Any]:
-    """The JSON object sent with the request, or bad_request."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError(p.BAD_REQUEST, field="body")
-    return data
-
-
-def picked(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """The fields of a body that a route passes on; any other field is ignored."""
-    return {k: data[k] for k in names if k in data}
-
-
-_ORGANISATION_FIELDS = ("name", "city", "country")
-
-
 def facilitated(code: str) -> Event:
     """The event, if this browser is its facilitator; else not_facilitator."""
     event = load_event(code)
@@ -81,7 +113,7 @@ def facilitated(code: str) -> Event:
     return event
 
 
-def event_dict(event: Event, *, full: bool = True) -> dict[str, Any]:
+def event_form(event: Event, *, full: bool = True) -> dict[str, Any]:
     """The wire form of an event, with its organisations and workshops."""
     data: dict[str, Any] = {
         "code": event.code,
@@ -92,191 +124,156 @@ def event_dict(event: Event, *, full: bool = True) -> dict[str, Any]:
         "description": event.description,
     }
     if full:
-        data["organisations"] = [organisation_dict(o) for o in event.organisations]
+        data["organisations"] = [organisation_form(o) for o in event.organisations]
         data["workshops"] = [workshop_full(w) for w in event.workshops]
     return data
 
 
-def organisation_dict(org: Any) -> dict[str, Any]:
+def organisation_form(org: Any) -> dict[str, Any]:
     """The wire form of an organisation."""
     return {"id": org.id, "name": org.name, "city": org.city, "country": org.country}
 
 
 def workshop_full(workshop: Workshop) -> dict[str, Any]:
     """A workshop with its board's columns."""
-    return {
-        **board_service.workshop_dict(workshop),
-        "columns": board_service.columns_list(workshop.board),
-    }
+    return {**workshop_form(workshop), "columns": columns_form(workshop.board)}
 
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
-    """This API as an OpenAPI 3.1 document."""
-    return jsonify(openapi_document())
+    """This API as an OpenAPI 3.1 document, made from the route declarations."""
+    from .openapi import openapi_document
+
+    return jsonify(openapi_document(ROUTES))
 
 
-@bp.post("/events")
-@json_route
-def create_event() -> Any:
-    """Create an event; the answer holds the facilitator link, shown once."""
-    event, facilitator_url, join_url = create_event_here(body())
-    response = jsonify(p.ok(event=event_dict(event), facilitator_url=facilitator_url, join_url=join_url))
-    response.headers["Cache-Control"] = "no-store"
-    return response, 201
+@route("POST", "/events", body=pl.EventIn, status=201, errors=(400,), who="anyone", secret=True,
+       answer="{event, facilitator_url, join_url}")
+def create_event(data: pl.EventIn) -> Any:
+    """Create an event; the answer holds the facilitator link, shown once, and makes the caller facilitator."""
+    event, facilitator_url, join_url = create_event_here(data.given())
+    return p.ok(event=event_form(event), facilitator_url=facilitator_url, join_url=join_url)
 
 
-@bp.get("/events/<code>")
-@json_route
+@route("GET", "/events/<code>", errors=(404,), who="anyone with the code",
+       answer="{event: {code, title, place, starts_on, ends_on, description, organisations, "
+       "workshops: [{id, board, title, question, day, time_slot, room, position, columns}]}}")
 def get_event(code: str) -> Any:
-    """An event with its organisations and workshops (anyone with the code)."""
-    return jsonify(p.ok(event=event_dict(load_event(code))))
+    """Read an event with its organisations and workshops."""
+    return p.ok(event=event_form(load_event(code)))
 
 
-@bp.patch("/events/<code>")
-@json_route
-def update_event(code: str) -> Any:
+@route("PATCH", "/events/<code>", body=pl.EventPatch, answer="{event}")
+def update_event(code: str, data: pl.EventPatch) -> Any:
     """Change the event's title, place, dates or description."""
     db = get_session()
     event = facilitated(code)
-    event_service.update_event(db, event, **picked(body(), EVENT_FIELDS))
+    event_service.update_event(db, event, **data.given())
     db.commit()
-    return jsonify(p.ok(event=event_dict(event, full=False)))
+    return p.ok(event=event_form(event, full=False))
 
 
-@bp.post("/events/<code>/facilitator-link")
-@json_route
-def new_facilitator_link(code: str) -> Any:
-    """Replace the facilitator link; every other facilitator session ends."""
+@route("POST", "/events/<code>/facilitator-link", body=pl.Empty, secret=True, answer="{facilitator_url}")
+def new_facilitator_link(code: str, data: pl.Empty) -> Any:
+    """Replace the facilitator link; the old one and every other facilitator session stop working."""
     db = get_session()
     event = facilitated(code)
     token = event_service.rotate_token(db, event)
     db.commit()
     grant_facilitator(event)
-    response = jsonify(p.ok(facilitator_url=f"{public_base_url()}/f/{token}"))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return p.ok(facilitator_url=f"{public_base_url()}/f/{token}")
 
 
-@bp.post("/events/<code>/organisations")
-@json_route
-def add_organisation(code: str) -> Any:
-    """Add an organisation to the event."""
+@route("POST", "/events/<code>/organisations", body=pl.OrganisationIn, status=201, errors=(400, 403, 404, 409),
+       answer="{organisation: {id, name, city, country}}")
+def add_organisation(code: str, data: pl.OrganisationIn) -> Any:
+    """Add an organisation to the event; 409 `duplicate` for a name already there."""
     db = get_session()
-    event = facilitated(code)
-    data = body()
-    org = event_service.add_organisation(db, event, **picked(data, _ORGANISATION_FIELDS))
+    org = event_service.add_organisation(db, facilitated(code), **data.given())
     db.commit()
-    return jsonify(p.ok(organisation=organisation_dict(org))), 201
+    return p.ok(organisation=organisation_form(org))
 
 
-@bp.patch("/events/<code>/organisations/<id:org_id>")
-@json_route
-def update_organisation(code: str, org_id: int) -> Any:
+@route("PATCH", "/events/<code>/organisations/<id:org_id>", body=pl.OrganisationPatch, errors=(400, 403, 404, 409),
+       answer="{organisation}")
+def update_organisation(code: str, org_id: int, data: pl.OrganisationPatch) -> Any:
     """Rename or relocate an organisation."""
     db = get_session()
-    event = facilitated(code)
-    org = event_service.get_organisation(db, event, org_id)
-    event_service.update_organisation(db, org, **picked(body(), _ORGANISATION_FIELDS))
+    org = event_service.get_organisation(db, facilitated(code), org_id)
+    event_service.update_organisation(db, org, **data.given())
     db.commit()
-    return jsonify(p.ok(organisation=organisation_dict(org)))
+    return p.ok(organisation=organisation_form(org))
 
 
-@bp.delete("/events/<code>/organisations/<id:org_id>")
-@json_route
+@route("DELETE", "/events/<code>/organisations/<id:org_id>")
 def delete_organisation(code: str, org_id: int) -> Any:
-    """Remove an organisation (notes keep their text)."""
+    """Remove an organisation (notes keep their text, lose the link)."""
     db = get_session()
-    event = facilitated(code)
-    event_service.delete_organisation(db, event_service.get_organisation(db, event, org_id))
+    event_service.delete_organisation(db, event_service.get_organisation(db, facilitated(code), org_id))
     db.commit()
-    return jsonify(p.ok())
+    return p.ok()
 
 
-_WORKSHOP_FIELDS = ("title", "question", "day", "time_slot", "room", "position")
-
-
-@bp.post("/events/<code>/workshops")
-@json_route
-def add_workshop(code: str) -> Any:
-    """Add a workshop, with its board and the default columns."""
+@route("POST", "/events/<code>/workshops", body=pl.WorkshopIn, status=201,
+       answer="{workshop} with its board and columns")
+def add_workshop(code: str, data: pl.WorkshopIn) -> Any:
+    """Add a workshop with its board and columns (default: four, in the request's language)."""
     db = get_session()
-    event = facilitated(code)
-    data = body()
-    columns = data.get("columns")
-    if columns is not None and (
-        not isinstance(columns, list) or not columns or len(columns) > 12
-        or not all(isinstance(c, str) and c.strip() and len(c) <= 80 for c in columns)
-    ):
-        raise DomainError(p.BAD_REQUEST, field="columns")
-    workshop = board_service.add_workshop(
-        db, event, [c.strip() for c in columns] if columns else default_columns(),
-        **picked(data, _WORKSHOP_FIELDS),
-    )
+    fields = data.given()
+    columns = fields.pop("columns", None) or default_columns()
+    workshop = workshop_service.add_workshop(db, facilitated(code), columns, **fields)
     db.commit()
-    return jsonify(p.ok(workshop=workshop_full(workshop))), 201
+    return p.ok(workshop=workshop_full(workshop))
 
 
-@bp.patch("/events/<code>/workshops/<id:workshop_id>")
-@json_route
-def update_workshop(code: str, workshop_id: int) -> Any:
+@route("PATCH", "/events/<code>/workshops/<id:workshop_id>", body=pl.WorkshopPatch, answer="{workshop, seq}")
+def update_workshop(code: str, workshop_id: int, data: pl.WorkshopPatch) -> Any:
     """Change a workshop; its board's screens follow (board:workshop)."""
     db = get_session()
-    event = facilitated(code)
-    workshop = board_service.get_workshop(db, event, workshop_id)
-    change = board_service.update_workshop(db, workshop, **picked(body(), _WORKSHOP_FIELDS))
+    workshop = workshop_service.get_workshop(db, facilitated(code), workshop_id)
+    change = workshop_service.update_workshop(db, workshop, **data.given())
     db.commit()
     publish(change)
-    return jsonify(p.ok(workshop=workshop_full(workshop), seq=change.payload["seq"]))
+    return p.ok(workshop=workshop_full(workshop), seq=change.payload["seq"])
 
 
-@bp.delete("/events/<code>/workshops/<id:workshop_id>")
-@json_route
+@route("DELETE", "/events/<code>/workshops/<id:workshop_id>")
 def delete_workshop(code: str, workshop_id: int) -> Any:
     """Delete a workshop and its notes; its screens are told (board:deleted)."""
     db = get_session()
-    event = facilitated(code)
-    board_id = board_service.delete_workshop(db, board_service.get_workshop(db, event, workshop_id))
+    board_id = workshop_service.delete_workshop(db, workshop_service.get_workshop(db, facilitated(code), workshop_id))
     db.commit()
     socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=[p.board_room(board_id), p.facilitators_room(board_id)])
-    return jsonify(p.ok())
+    return p.ok()
 
 
 def _board_of(code: str, workshop_id: int) -> Any:
-    event = facilitated(code)
-    return board_service.get_workshop(get_session(), event, workshop_id).board
+    return workshop_service.get_workshop(get_session(), facilitated(code), workshop_id).board
 
 
-def _column_change(change: Change, status: int = 200) -> Any:
+def _column_change(change: Change) -> dict[str, Any]:
     get_session().commit()
     publish(change)
-    return jsonify(p.ok(columns=change.payload["columns"], seq=change.payload["seq"])), status
+    return p.ok(columns=change.payload["columns"], seq=change.payload["seq"])
 
 
-@bp.post("/events/<code>/workshops/<id:workshop_id>/columns")
-@json_route
-def add_column(code: str, workshop_id: int) -> Any:
-    """Append a column to a workshop's board."""
+@route("POST", "/events/<code>/workshops/<id:workshop_id>/columns", body=pl.ColumnIn, status=201,
+       answer="{columns, seq}")
+def add_column(code: str, workshop_id: int, data: pl.ColumnIn) -> Any:
+    """Append a column (at most twelve); broadcasts board:columns."""
+    return _column_change(column_service.add_column(get_session(), _board_of(code, workshop_id), data.title))
+
+
+@route("PATCH", "/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>", body=pl.ColumnPatch,
+       answer="{columns, seq}")
+def update_column(code: str, workshop_id: int, column_id: int, data: pl.ColumnPatch) -> Any:
+    """Rename a column or move it to another index; broadcasts board:columns."""
     board = _board_of(code, workshop_id)
-    return _column_change(board_service.add_column(get_session(), board, body().get("title")), 201)
+    return _column_change(column_service.update_column(get_session(), board, column_id, **data.given()))
 
 
-@bp.patch("/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>")
-@json_route
-def update_column(code: str, workshop_id: int, column_id: int) -> Any:
-    """Rename a column or move it to another index."""
-    board = _board_of(code, workshop_id)
-    data = body()
-    return _column_change(
-        board_service.update_column(
-            get_session(), board, column_id, title=data.get("title"), index=data.get("index")
-        )
-    )
-
-
-@bp.delete("/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>")
-@json_route
+@route("DELETE", "/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>", errors=(400, 403, 404, 409),
+       answer="{columns, seq}")
 def delete_column(code: str, workshop_id: int, column_id: int) -> Any:
-    """Delete an empty column."""
-    board = _board_of(code, workshop_id)
-    return _column_change(board_service.delete_column(get_session(), board, column_id))
+    """Delete an empty column; 409 `column_not_empty` or `last_column`; broadcasts board:columns."""
+    return _column_change(column_service.delete_column(get_session(), _board_of(code, workshop_id), column_id))

@@ -20,17 +20,19 @@ from flask import (
 )
 from flask_babel import force_locale, gettext
 
+from .. import payloads as pl
 from .. import protocol as p
 from ..db import get_session
 from ..export.markdown import board_markdown
 from ..i18n import phase_labels
 from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
-from ..mirror import board_file_parts, board_note, markdown_labels
+from ..mirror import board_file_parts, markdown_labels
 from ..models import Event, Workshop
 from ..services import DomainError
-from ..services import boards as board_service
 from ..services import events as event_service
-from .common import EVENT_FIELDS, create_event_here, id_arg, load_event, public_base_url
+from ..services import workshops as workshop_service
+from ..services.presenters import MARKDOWN
+from .common import create_event_here, id_arg, load_event, public_base_url
 
 bp = Blueprint("pages", __name__)
 
@@ -44,7 +46,7 @@ def _event_or_404(code: str) -> Event:
 
 def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
     try:
-        return board_service.get_workshop(get_session(), event, workshop_id)
+        return workshop_service.get_workshop(get_session(), event, workshop_id)
     except DomainError:
         abort(404)
 
@@ -63,12 +65,13 @@ def home() -> str:
 @bp.post("/events")
 def create_event() -> Response | tuple[str, int]:
     """Create an event from the home form; show the facilitator link once."""
-    form = {k: request.form.get(k, "") for k in EVENT_FIELDS}
+    form = request.form.to_dict()
     try:
-        event, facilitator_url, join_url = create_event_here(form)
-    except DomainError as exc:
+        event, facilitator_url, join_url = create_event_here(pl.parse(pl.EventForm, form, whole="body").given())
+    except (DomainError, pl.PayloadError) as exc:
         get_session().rollback()
-        return render_template("home.html", form=form, error=gettext(p.MESSAGES[exc.code])), 400
+        return render_template("home.html", form=form, error=gettext(p.MESSAGES[exc.code]),
+                               error_field=getattr(exc, "field", None) or exc.details.get("field")), 400
     page = render_template("created.html", event=event, facilitator_url=facilitator_url, join_url=join_url)
     return _no_store(make_response(page))
 
@@ -76,7 +79,11 @@ def create_event() -> Response | tuple[str, int]:
 @bp.get("/join")
 def join() -> Response:
     """The join form's target: go to the event of the typed code."""
-    code = event_service.normalise_code(request.args.get("code", ""))
+    try:
+        typed = pl.parse(pl.JoinForm, request.args.to_dict(), whole="query").code
+    except pl.PayloadError:
+        typed = ""
+    code = event_service.normalise_code(typed)
     try:
         load_event(code)
     except DomainError:
@@ -140,21 +147,19 @@ def event_page(code: str) -> Response | str:
 
 
 @bp.post("/<code>/profile")
-def save_profile(code: str) -> Response:
-    """Save the optional pseudonym and organisation, then go back."""
+def save_profile(code: str) -> Response | tuple[str, int]:
+    """Save the optional pseudonym and organisation, then go back (or say what is wrong)."""
     event = _event_or_404(code)
     db = get_session()
     participant = ensure_participant(db, event)
     try:
-        event_service.set_profile(
-            db,
-            participant,
-            pseudonym=request.form.get("pseudonym", "")[: p.PSEUDONYM_MAX],
-            organisation_id=request.form.get("organisation") or None,
-        )
-    except DomainError:
+        profile = pl.parse(pl.ProfileForm, request.form.to_dict(), whole="body")
+        event_service.set_profile(db, participant, pseudonym=profile.pseudonym, organisation_id=profile.organisation)
+    except (DomainError, pl.PayloadError) as exc:
         db.rollback()
-        abort(400)
+        status = 404 if exc.code == p.NOT_FOUND else 400
+        return render_template("event.html", event=event, participant=participant, facilitator=is_facilitator(event),
+                               profile_error=gettext(p.MESSAGES[exc.code]), form=request.form), status
     db.commit()
     target = request.form.get("next", "")
     if not target.startswith(f"/{event.code}"):
@@ -171,8 +176,7 @@ def phone_board(code: str, workshop_id: int) -> str:
     participant = ensure_participant(db, event)
     db.commit()
     return render_template(
-        "phone.html", event=event, workshop=workshop, participant=participant, colors=p.COLORS,
-        note_max=p.NOTE_MAX, facilitator=is_facilitator(event),
+        "phone.html", event=event, workshop=workshop, participant=participant, facilitator=is_facilitator(event),
     )
 
 
@@ -232,8 +236,7 @@ def console_board(code: str, workshop_id: int) -> str:
     event = _facilitator_event(code)
     workshop = _workshop_or_404(event, workshop_id)
     return render_template(
-        "console_board.html", event=event, workshop=workshop, colors=p.COLORS, note_max=p.NOTE_MAX,
-        phases=phase_labels(),
+        "console_board.html", event=event, workshop=workshop, phases=phase_labels(),
     )
 
 
@@ -245,7 +248,7 @@ def download_markdown(code: str, workshop_id: int) -> Response:
     board = workshop.board
     # The note is part of the report: it is written in the event's language, as on disk.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = board_markdown(board_note(get_session(), board), markdown_labels())
+        text = board_markdown(MARKDOWN.document(get_session(), board), markdown_labels())
     _, stem = board_file_parts(board)
     response = make_response(text)
     response.headers["Content-Type"] = "text/markdown; charset=utf-8"

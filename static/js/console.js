@@ -1,6 +1,6 @@
 // The facilitator console: the event, its workshops (and their columns) and its
 // organisations, through the JSON API.
-import { t } from "./i18n.js";
+import { limit, t } from "./i18n.js";
 import { el } from "./notes.js";
 
 const app = document.getElementById("app");
@@ -12,8 +12,9 @@ async function call(method, path, body) {
   errorBox.classList.add("hidden");
   const response = await fetch(base + path, {
     method,
-    headers: body !== undefined ? { "Content-Type": "application/json" } : {},
-    body: body !== undefined ? JSON.stringify(body) : undefined,
+    // Every change sends JSON (even an empty object): the API refuses anything else.
+    headers: method !== "GET" ? { "Content-Type": "application/json" } : {},
+    body: method !== "GET" ? JSON.stringify(body ?? {}) : undefined,
     credentials: "same-origin",
   });
   const data = await response.json().catch(() => ({ ok: false, error: { message: t("error") } }));
@@ -63,10 +64,10 @@ function workshopCard(w) {
     await call("PATCH", path, formData(e.target));
     reload();
   } },
-  input("title", w.title, { maxlength: "120", required: "", label: "title" }),
-  Object.assign(el("textarea", { name: "question", maxlength: "500", "aria-label": "question" }), { value: w.question }),
-  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: "day" }), input("time_slot", w.time_slot, { maxlength: "40", label: "time slot" })),
-  input("room", w.room, { maxlength: "80", label: "room" }),
+  input("title", w.title, { maxlength: limit("workshop", "title"), required: "", label: "title" }),
+  Object.assign(el("textarea", { name: "question", maxlength: limit("workshop", "question"), "aria-label": "question" }), { value: w.question }),
+  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: "day" }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: "time slot" })),
+  input("room", w.room, { maxlength: limit("workshop", "room"), label: "room" }),
   el("button", { type: "submit", class: "small", text: t("save") }));
 
   const columns = el("ol", {}, ...w.columns.map((c, i) => el("li", {},
@@ -75,7 +76,7 @@ function workshopCard(w) {
       await call("PATCH", `${path}/columns/${c.id}`, { title: formData(e.target).title });
       reload();
     } },
-    input("title", c.title, { maxlength: "80", required: "", label: t("rename") }),
+    input("title", c.title, { maxlength: limit("column", "title"), required: "", label: t("rename") }),
     el("button", { type: "submit", class: "small secondary", text: t("save") }),
     i > 0 ? el("button", { type: "button", class: "small secondary", text: "↑", "aria-label": "↑", onclick: async () => {
       await call("PATCH", `${path}/columns/${c.id}`, { index: i - 1 });
@@ -90,7 +91,7 @@ function workshopCard(w) {
     e.preventDefault();
     await call("POST", `${path}/columns`, formData(e.target));
     reload();
-  } }, input("title", "", { maxlength: "80", required: "", label: "column" }), el("button", { type: "submit", class: "small", text: "+" }));
+  } }, input("title", "", { maxlength: limit("column", "title"), required: "", label: "column" }), el("button", { type: "submit", class: "small", text: "+" }));
 
   return el("article", { class: "card", "data-workshop": w.id },
     el("h3", { text: w.title }),
@@ -117,9 +118,9 @@ function renderOrganisations(event) {
       await call("PATCH", `/organisations/${o.id}`, formData(e.target));
       reload();
     } },
-    input("name", o.name, { maxlength: "120", required: "", label: t("name") }),
-    input("city", o.city, { maxlength: "80", label: t("city") }),
-    input("country", o.country, { maxlength: "80", label: t("country") }),
+    input("name", o.name, { maxlength: limit("organisation", "name"), required: "", label: t("name") }),
+    input("city", o.city, { maxlength: limit("organisation", "city"), label: t("city") }),
+    input("country", o.country, { maxlength: limit("organisation", "country"), label: t("country") }),
     el("button", { type: "submit", class: "small secondary", text: t("save") }),
     el("button", { type: "button", class: "small danger", text: t("delete"), onclick: async () => {
       if (!confirm(t("confirm_delete_org"))) return;

@@ -1,6 +1,6 @@
 // Rendering a board: columns of notes, kept in step with changes by id, so that
 // a note being edited or dragged is never thrown away by a redraw.
-import { t } from "./i18n.js";
+import { limit, t } from "./i18n.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -170,7 +170,7 @@ export class BoardView {
   /** Whether dots can be placed now on "notes" or "groups". */
   votingOn(kind) {
     const v = this.vote;
-    return !!v && v.open && v.target === kind && this.state.phase === "vote";
+    return !!v && v.open && v.target === kind && !!this.state.may?.vote;
   }
 
   /** Dots of the revealed (or open) results for a note or group, or null. */
@@ -266,8 +266,8 @@ export class BoardView {
   canChange(note) {
     if (this.mode === "projector") return false;
     if (this.facilitator) return true;
-    const phase = this.state.phase;
-    return this.mine.has(note.id) && (phase === "collect" || phase === "group") && !this.lockedNow();
+    // What a participant may do at this step comes from the server (state.may).
+    return this.mine.has(note.id) && !!this.state.may?.edit && !this.lockedNow();
   }
 
   refresh(id) {
@@ -307,7 +307,7 @@ export class BoardView {
     const item = this.elements.get(id);
     if (!note || !item) return;
     this.editing.add(id);
-    const area = el("textarea", { maxlength: "500", "aria-label": t("edit") });
+    const area = el("textarea", { maxlength: String(limit("note", "text")), "aria-label": t("edit") });
     area.value = text ?? note.text;
     area.addEventListener("input", () => this.draft(id, area.value));
     const finish = () => {

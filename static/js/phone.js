@@ -1,6 +1,6 @@
 // The phone screen: write a note (the draft survives reloads), see every note live,
 // edit and delete one's own.
-import { t } from "./i18n.js";
+import { limit, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -16,11 +16,11 @@ const results = document.getElementById("results");
 const actionsBox = document.getElementById("actions");
 const boardError = document.getElementById("board-error");
 
-// What the phone shows in each phase (the server enforces the same rules).
+// What the phone shows at each step: the server says what a participant may do (state.may).
 function follow(view) {
   const { phase } = view.state;
   const locked = view.lockedNow(link.serverNow());
-  form.hidden = phase !== "collect" || locked;
+  form.hidden = !view.state.may?.add || locked;
   lockBanner.hidden = !locked || phase === "closed";
   let text = "";
   if (phase === "collect" && view.state.private) text = t("private_notice");
@@ -73,7 +73,7 @@ const { app, link } = startBoard("phone", {
 });
 
 const draftKey = `relais:draft:${app.dataset.board}`;
-const max = Number(app.dataset.noteMax);
+const max = limit("note", "text");
 
 function saveDraft() {
   try {

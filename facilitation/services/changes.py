@@ -1,0 +1,80 @@
+"""Changes of a board: the sequence number, the change log and catch-up.
+
+Every committed change of a board bumps its seq in the same transaction and is kept in
+the change log in the form the ChangeLog presenter allows (what the shared room was
+sent), so that a reconnecting screen can catch up without ever replaying a private note
+or a hidden pseudonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import protocol as p
+from ..models import Board, BoardChange
+from .presenters import LOG
+
+
+@dataclass
+class Change:
+    """One committed change of a board, in the form each audience receives.
+
+    Facilitators get name/payload (the full form); phones and projectors get
+    public_name/public (the same seq, as the ChangeLog presenter allows); `own` holds
+    unsequenced events for one participant's sockets; `reply` goes into the sender's ack only.
+    """
+
+    board_id: int
+    name: str
+    payload: dict[str, Any]
+    public_name: str
+    public: dict[str, Any]
+    own: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    reply: dict[str, Any] = field(default_factory=dict)
+
+
+def record(
+    session: Session,
+    board: Board,
+    name: str,
+    data: dict[str, Any],
+    *,
+    own: list[tuple[str, str, dict[str, Any]]] | None = None,
+    reply: dict[str, Any] | None = None,
+) -> Change:
+    """Bump the board's seq and log the change in this transaction; return it for publishing."""
+    seq = session.execute(
+        update(Board)
+        .where(Board.id == board.id)
+        .values(seq=Board.seq + 1)
+        .returning(Board.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    head = {"board": board.id, "seq": seq}
+    public_name, public = LOG.change(session, board, name, data)
+    change = Change(board.id, name, {**head, **data}, public_name, {**head, **public}, own or [], reply or {})
+    session.add(BoardChange(board_id=board.id, seq=seq, name=public_name, payload=change.public))
+    session.flush()
+    return change
+
+
+def changes_since(session: Session, board: Board, since: int) -> list[dict[str, Any]] | None:
+    """The changes after seq `since`, in order, or None when a snapshot is needed instead
+    (too far behind, a gap, or a change that alters what this screen may see)."""
+    current = session.scalar(select(Board.seq).where(Board.id == board.id)) or 0
+    if since > current or current - since > p.CATCH_UP_MAX:
+        return None
+    rows = session.execute(
+        select(BoardChange.name, BoardChange.payload)
+        .where(BoardChange.board_id == board.id, BoardChange.seq > since)
+        .order_by(BoardChange.seq)
+    ).all()
+    if len(rows) != current - since or any(
+        row.payload["seq"] != since + i + 1 or row.payload.get("resync") for i, row in enumerate(rows)
+    ):
+        return None
+    return [{"event": row.name, "data": row.payload} for row in rows]

@@ -1,0 +1,83 @@
+"""Read-only questions about a board that several modules ask: counts, tallies, lists.
+
+Nothing here decides who may see an answer; the presenters do.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Action, Ballot, Board, Dot, Group, Note, Vote
+
+
+def notes_of(session: Session, board: Board) -> list[Note]:
+    """Every note of the board, column by column, in order."""
+    return list(session.scalars(
+        select(Note).where(Note.board_id == board.id).order_by(Note.column_id, Note.position, Note.id)))
+
+
+def note_counts(session: Session, board: Board) -> dict[str, int]:
+    """How many notes each column holds (column ids as strings, as JSON keys are)."""
+    rows = session.execute(
+        select(Note.column_id, func.count(Note.id)).where(Note.board_id == board.id).group_by(Note.column_id)
+    ).all()
+    return {str(column): count for column, count in rows}
+
+
+def groups_of(session: Session, board: Board) -> list[Group]:
+    """The board's groups, column by column, in order."""
+    return list(session.scalars(
+        select(Group).where(Group.board_id == board.id).order_by(Group.column_id, Group.position, Group.id)))
+
+
+def actions_of(session: Session, board: Board) -> list[Action]:
+    """The board's actions, in the order they were decided."""
+    return list(session.scalars(
+        select(Action).where(Action.board_id == board.id).order_by(Action.position, Action.id)))
+
+
+def current_vote(session: Session, board: Board) -> Vote | None:
+    """The board's latest vote (open or not), if any."""
+    return session.scalar(select(Vote).where(Vote.board_id == board.id).order_by(Vote.id.desc()).limit(1))
+
+
+def revealed_votes(session: Session, board: Board) -> list[Vote]:
+    """The votes whose results everyone may see, oldest first."""
+    return list(session.scalars(select(Vote).where(Vote.board_id == board.id, Vote.revealed).order_by(Vote.id)))
+
+
+def results(session: Session, vote: Vote) -> list[dict[str, int]]:
+    """Totals per note or group, most dots first (ties by id)."""
+    rows = session.execute(
+        select(Dot.target_id, func.sum(Dot.count).label("dots"))
+        .where(Dot.vote_id == vote.id)
+        .group_by(Dot.target_id)
+        .having(func.sum(Dot.count) > 0)
+    ).all()
+    return [{"id": t, "dots": int(d)} for t, d in sorted(rows, key=lambda r: (-r.dots, r.target_id))]
+
+
+def turnout(session: Session, vote: Vote) -> tuple[int, int]:
+    """How many dots were cast, by how many people."""
+    cast, voters = session.execute(
+        select(func.coalesce(func.sum(Ballot.used), 0), func.count(Ballot.id).filter(Ballot.used > 0)).where(
+            Ballot.vote_id == vote.id
+        )
+    ).one()
+    return int(cast), int(voters)
+
+
+def my_dots(session: Session, vote: Vote, participant_id: str | None) -> dict:
+    """One participant's own dots: {left, dots: {target id: count}} (for them only)."""
+    if participant_id is None:
+        return {"left": vote.budget, "dots": {}}
+    used = session.scalar(
+        select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
+    )
+    dots = session.execute(
+        select(Dot.target_id, Dot.count).where(
+            Dot.vote_id == vote.id, Dot.participant_id == participant_id, Dot.count > 0
+        )
+    ).all()
+    return {"left": vote.budget - (used or 0), "dots": {str(t): c for t, c in dots}}

@@ -1,0 +1,131 @@
+PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE events (
+	id INTEGER NOT NULL, 
+	code VARCHAR(8) NOT NULL, 
+	title VARCHAR(120) NOT NULL, 
+	place VARCHAR(120) NOT NULL, 
+	starts_on DATE, 
+	ends_on DATE, 
+	description TEXT NOT NULL, 
+	facilitator_token_hash VARCHAR(64) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (code), 
+	UNIQUE (facilitator_token_hash)
+);
+INSERT INTO events VALUES(1,'HTYJHM','Rencontre 2025','Lyon','2025-03-10','2025-03-11','','a34f0c6bf4ff089639580e843856eb96072b04fd40b1801530e444fb66934002','2026-11-29 21:51:38.113082');
+CREATE TABLE operations (
+	id INTEGER NOT NULL, 
+	actor VARCHAR(48) NOT NULL, 
+	op_id VARCHAR(64) NOT NULL, 
+	answer JSON NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (actor, op_id)
+);
+INSERT INTO operations VALUES(1,'Asl3UD8C-H3bhrdcrADkow','op-dump-0000','{"ok": true, "seq": 1, "note": {"id": 1, "column": 1, "position": 0, "text": "Premiere note", "html": "<p>Premiere note</p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}','2026-11-29 21:51:38.152505');
+INSERT INTO operations VALUES(2,'Asl3UD8C-H3bhrdcrADkow','op-dump-0001','{"ok": true, "seq": 2, "note": {"id": 2, "column": 2, "position": 0, "text": "Deuxieme **note**", "html": "<p>Deuxieme <strong>note</strong></p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}','2026-11-29 21:51:38.156554');
+INSERT INTO operations VALUES(3,'Asl3UD8C-H3bhrdcrADkow','op-dump-0002','{"ok": true, "seq": 3, "note": {"id": 3, "column": 1, "position": 1, "text": "Troisieme", "html": "<p>Troisieme</p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}','2026-11-29 21:51:38.159926');
+CREATE TABLE organisations (
+	id INTEGER NOT NULL, 
+	event_id INTEGER NOT NULL, 
+	name VARCHAR(120) NOT NULL, 
+	city VARCHAR(80) NOT NULL, 
+	country VARCHAR(80) NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (event_id, name), 
+	FOREIGN KEY(event_id) REFERENCES events (id) ON DELETE CASCADE
+);
+INSERT INTO organisations VALUES(1,1,'Cabiria','Lyon','');
+CREATE TABLE workshops (
+	id INTEGER NOT NULL, 
+	event_id INTEGER NOT NULL, 
+	title VARCHAR(120) NOT NULL, 
+	question VARCHAR(500) NOT NULL, 
+	day DATE, 
+	time_slot VARCHAR(40) NOT NULL, 
+	room VARCHAR(80) NOT NULL, 
+	position INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(event_id) REFERENCES events (id) ON DELETE CASCADE
+);
+INSERT INTO workshops VALUES(1,1,'Violences en ligne','Que faire ?','2025-03-11','','',0);
+CREATE TABLE boards (
+	id INTEGER NOT NULL, 
+	workshop_id INTEGER NOT NULL, 
+	event_id INTEGER NOT NULL, 
+	seq INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (workshop_id), 
+	FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE, 
+	FOREIGN KEY(event_id) REFERENCES events (id) ON DELETE CASCADE
+);
+INSERT INTO boards VALUES(1,1,1,3);
+CREATE TABLE participants (
+	id VARCHAR(32) NOT NULL, 
+	event_id INTEGER NOT NULL, 
+	pseudonym VARCHAR(40) NOT NULL, 
+	organisation_id INTEGER, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(event_id) REFERENCES events (id) ON DELETE CASCADE, 
+	FOREIGN KEY(organisation_id) REFERENCES organisations (id) ON DELETE SET NULL
+);
+INSERT INTO participants VALUES('Asl3UD8C-H3bhrdcrADkow',1,'',NULL,'2026-11-29 21:51:38.113838');
+CREATE TABLE columns (
+	id INTEGER NOT NULL, 
+	board_id INTEGER NOT NULL, 
+	title VARCHAR(80) NOT NULL, 
+	position INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(board_id) REFERENCES boards (id) ON DELETE CASCADE
+);
+INSERT INTO columns VALUES(1,1,'What we see',0);
+INSERT INTO columns VALUES(2,1,'What is hard',1);
+INSERT INTO columns VALUES(3,1,'Ideas and proposals',2);
+INSERT INTO columns VALUES(4,1,'Questions',3);
+CREATE TABLE board_changes (
+	id INTEGER NOT NULL, 
+	board_id INTEGER NOT NULL, 
+	seq INTEGER NOT NULL, 
+	name VARCHAR(32) NOT NULL, 
+	payload JSON NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (board_id, seq), 
+	FOREIGN KEY(board_id) REFERENCES boards (id) ON DELETE CASCADE
+);
+INSERT INTO board_changes VALUES(1,1,1,'note:added','{"board": 1, "seq": 1, "note": {"id": 1, "column": 1, "position": 0, "text": "Premiere note", "html": "<p>Premiere note</p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}');
+INSERT INTO board_changes VALUES(2,1,2,'note:added','{"board": 1, "seq": 2, "note": {"id": 2, "column": 2, "position": 0, "text": "Deuxieme **note**", "html": "<p>Deuxieme <strong>note</strong></p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}');
+INSERT INTO board_changes VALUES(3,1,3,'note:added','{"board": 1, "seq": 3, "note": {"id": 3, "column": 1, "position": 1, "text": "Troisieme", "html": "<p>Troisieme</p>", "color": "yellow", "pseudonym": "", "organisation": "", "version": 1, "created_at": "2026-11-29T21:51:38Z", "edited_at": null}}');
+CREATE TABLE notes (
+	id INTEGER NOT NULL, 
+	board_id INTEGER NOT NULL, 
+	column_id INTEGER NOT NULL, 
+	author_id VARCHAR(32), 
+	text TEXT NOT NULL, 
+	color VARCHAR(16) NOT NULL, 
+	position INTEGER NOT NULL, 
+	pseudonym VARCHAR(40) NOT NULL, 
+	organisation_id INTEGER, 
+	version INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	edited_at DATETIME, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(board_id) REFERENCES boards (id) ON DELETE CASCADE, 
+	FOREIGN KEY(column_id) REFERENCES columns (id) ON DELETE CASCADE, 
+	FOREIGN KEY(author_id) REFERENCES participants (id) ON DELETE SET NULL, 
+	FOREIGN KEY(organisation_id) REFERENCES organisations (id) ON DELETE SET NULL
+);
+INSERT INTO notes VALUES(1,1,1,'Asl3UD8C-H3bhrdcrADkow','Premiere note','yellow',0,'',NULL,1,'2026-11-29 21:51:38.145978',NULL);
+INSERT INTO notes VALUES(2,1,2,'Asl3UD8C-H3bhrdcrADkow','Deuxieme **note**','yellow',0,'',NULL,1,'2026-11-29 21:51:38.154974',NULL);
+INSERT INTO notes VALUES(3,1,1,'Asl3UD8C-H3bhrdcrADkow','Troisieme','yellow',1,'',NULL,1,'2026-11-29 21:51:38.158646',NULL);
+CREATE INDEX ix_organisations_event_id ON organisations (event_id);
+CREATE INDEX ix_workshops_event_id ON workshops (event_id);
+CREATE INDEX ix_boards_event_id ON boards (event_id);
+CREATE INDEX ix_participants_event_id ON participants (event_id);
+CREATE INDEX ix_columns_board_id ON columns (board_id);
+CREATE INDEX ix_notes_board_id ON notes (board_id);
+CREATE INDEX ix_notes_column_id ON notes (column_id);
+CREATE INDEX ix_notes_author_id ON notes (author_id);
+COMMIT;
