@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
@@ -93,15 +93,12 @@ _ORGANISATION_FIELDS = ("name", "city", "country")
 
 
 def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
-    # Case-insensitive: "cabiria" and "Cabiria" are the same association.
-    clash = session.scalar(
-        select(Organisation.id).where(
-            Organisation.event_id == event_id,
-            func.lower(Organisation.name) == name.lower(),
-            Organisation.id != (own_id or 0),
-        )
-    )
-    if clash is not None:
+    # "cabiria" and "Cabiria" (and "Élan" and "élan") are the same association. Compared in
+    # Python: SQLite's lower() folds ASCII only, and a clash it missed would hit the unique key.
+    names = session.execute(
+        select(Organisation.name).where(Organisation.event_id == event_id, Organisation.id != (own_id or 0))
+    ).scalars()
+    if any(other.casefold() == name.casefold() for other in names):
         raise DomainError(p.DUPLICATE)
 
 
