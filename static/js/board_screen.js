@@ -20,7 +20,8 @@ export function clock(ms) {
 /** Time left on the board's timer, in ms, by the server's clock (null without a timer). */
 export function timeLeft(timer, serverNow) {
   if (!timer) return null;
-  if (timer.ends_at) return Math.max(0, timer.ends_at - serverNow);
+  // Never more than the timer's total: a clock estimate a few ms behind would show 5:01 for 5:00.
+  if (timer.ends_at) return Math.min(timer.total, Math.max(0, timer.ends_at - serverNow));
   return timer.left ?? 0;
 }
 
