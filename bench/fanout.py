@@ -118,7 +118,9 @@ def start_server(tmp: Path, port: int, args: argparse.Namespace) -> subprocess.P
         "LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     }
-    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    # Another source tree (an older release, for a before/after in one run) may be served instead.
+    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=getattr(args, "root", None) or ROOT, env=env,
+                            stdout=subprocess.DEVNULL,
                             stderr=(tmp / "server.log").open("w"))
     os.sched_setaffinity(proc.pid, {0})
     return proc
@@ -134,6 +136,18 @@ async def wait_until_up(session: aiohttp.ClientSession, url: str) -> None:
             pass
         await asyncio.sleep(0.1)
     raise RuntimeError("server did not start")
+
+
+async def new_board(url: str) -> tuple[str, dict, str]:
+    """Create an event and a workshop as a facilitator would: its code, the workshop, the
+    facilitator's cookie."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        async with http.post(url + "/api/events", json={"title": "Bench"}) as r:
+            code = (await r.json())["event"]["code"]
+        async with http.post(f"{url}/api/events/{code}/workshops", json={"title": "Atelier"}) as r:
+            workshop = (await r.json())["workshop"]
+    return code, workshop, cookie_of(jar)
 
 
 def cookie_of(session_cookies: aiohttp.CookieJar) -> str:
@@ -161,12 +175,7 @@ async def run(args: argparse.Namespace) -> dict:
         async with aiohttp.ClientSession(connector=connector) as session:
             await wait_until_up(session, url)
             # The facilitator creates the event and the workshop.
-            fac_jar = aiohttp.CookieJar(unsafe=True)
-            async with aiohttp.ClientSession(cookie_jar=fac_jar) as fac_http:
-                async with fac_http.post(url + "/api/events", json={"title": "Bench"}) as r:
-                    code = (await r.json())["event"]["code"]
-                async with fac_http.post(f"{url}/api/events/{code}/workshops", json={"title": "Atelier"}) as r:
-                    workshop = (await r.json())["workshop"]
+            code, workshop, fac_cookie = await new_board(url)
             board, column = workshop["board"], workshop["columns"][0]["id"]
 
             # Each phone gets its own participant cookie (a page visit), outside the timing.
@@ -179,7 +188,7 @@ async def run(args: argparse.Namespace) -> dict:
             cookies = await asyncio.gather(*(cookie() for _ in range(args.phones)))
             rss_before = proc.memory_info().rss
             phones = [Phone(session, url, c) for c in cookies]
-            poster = Phone(session, url, cookie_of(fac_jar))
+            poster = Phone(session, url, fac_cookie)
 
             connect_sem = asyncio.Semaphore(args.connect_concurrency)
 

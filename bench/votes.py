@@ -26,7 +26,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fanout import Phone, cookie_of, new_cookie, percentile, start_server, wait_until_up  # noqa: E402
+from bench.fanout import Phone, new_board, new_cookie, percentile, start_server, wait_until_up  # noqa: E402
 from tests.server import free_port  # noqa: E402
 
 
@@ -43,14 +43,9 @@ async def run(args: argparse.Namespace) -> dict:
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             await wait_until_up(session, url)
-            fac_jar = aiohttp.CookieJar(unsafe=True)
-            async with aiohttp.ClientSession(cookie_jar=fac_jar) as fac_http:
-                async with fac_http.post(url + "/api/events", json={"title": "Bench"}) as r:
-                    code = (await r.json())["event"]["code"]
-                async with fac_http.post(f"{url}/api/events/{code}/workshops", json={"title": "Atelier"}) as r:
-                    workshop = (await r.json())["workshop"]
+            code, workshop, fac_cookie = await new_board(url)
             board, column = workshop["board"], workshop["columns"][0]["id"]
-            fac = Phone(session, url, cookie_of(fac_jar))
+            fac = Phone(session, url, fac_cookie)
             await fac.connect(board)
             notes = []
             for i in range(args.notes):
