@@ -78,7 +78,7 @@ def test_board_markdown_has_front_matter_sections_and_items():
     assert 'date: "2026-12-04"' in text and 'workshop: "Violences en ligne"' in text
     assert "# Violences en ligne" in text and "> **Question :** Que faire ?" in text
     assert "## Constats\n\n- Premier\n    sur deux lignes\n\n    — *Louve, Cabiria*" in text
-    assert "- &lt;script>x&lt;/script>" in text
+    assert "- &lt;script&gt;x&lt;/script&gt;" in text
     assert "## Idées\n\n*(aucune note)*" in text
 
 

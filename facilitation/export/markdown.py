@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .render import neutralise_html
+from .mdtext import block, inline
 
 
 @dataclass(frozen=True)
@@ -88,30 +88,34 @@ def _front_matter(items: Iterable[tuple[str, str]]) -> str:
 
 
 def _list_item(note: NoteLine) -> str:
-    text = neutralise_html(note.text.strip())
+    text = block(note.text.strip())
     first, *rest = text.split("\n")
     # Four spaces: python-markdown needs them for a note's own lists; CommonMark accepts them.
     body = "- " + first + "".join("\n    " + line if line.strip() else "\n" for line in rest)
     who = ", ".join(part for part in (note.pseudonym, note.organisation) if part)
     if not who:
         return body
-    signature = f"— *{neutralise_html(who)}*"
+    signature = f"— *{inline(who)}*"
     # On a one-line note the signature follows the text; after several lines it gets a
     # paragraph of its own, or it would be swallowed by the note's last line or sub-list.
     return body + (f"\n\n    {signature}" if rest else f" {signature}")
 
 
 def _one_line(text: str, limit: int = 160) -> str:
-    first = neutralise_html(text.strip()).split("\n")[0]
-    return first if len(first) <= limit and "\n" not in text.strip() else first[:limit].rstrip() + " …"
+    """The first line of a text, shortened, as a one-line field."""
+    lines = text.strip().split("\n")
+    first = lines[0]
+    if len(first) > limit or len(lines) > 1:
+        first = first[:limit].rstrip() + " …"
+    return inline(first)
 
 
 def _column(column: ColumnNotes, labels: dict[str, str]) -> list[str]:
-    parts = [f"## {column.title}", ""]
+    parts = [f"## {inline(column.title)}", ""]
     if column.hidden is not None:
         return parts + [f"*{labels['hidden'].format(n=column.hidden)}*", ""]
     for group in column.groups:
-        parts += [f"### {neutralise_html(group.title)}", ""]
+        parts += [f"### {inline(group.title)}", ""]
         parts += [_list_item(n) for n in group.notes] or [f"*{labels['empty']}*"]
         parts.append("")
     if column.notes:
@@ -143,7 +147,7 @@ def _actions(board: BoardNote, labels: dict[str, str]) -> list[str]:
         return []
     parts = [f"## {labels['actions']}", ""]
     for action in board.actions:
-        details = [neutralise_html(action.organisation)] if action.organisation else []
+        details = [inline(action.organisation)] if action.organisation else []
         if action.due:
             details.append(f"{labels['due']} {action.due.isoformat()}")
         tail = f" — {', '.join(details)}" if details else ""
@@ -173,12 +177,12 @@ def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
             ]
         ),
         "",
-        f"# {board.workshop}",
+        f"# {inline(board.workshop)}",
         "",
     ]
     if board.question:
-        parts += [f"> **{labels['question']}** {neutralise_html(board.question)}", ""]
-    when = " · ".join(x for x in (day, board.time_slot, board.room) if x)
+        parts += [f"> **{labels['question']}** {inline(board.question)}", ""]
+    when = " · ".join(inline(x) for x in (day, board.time_slot, board.room) if x)
     if when:
         parts += [when, ""]
     for column in board.columns:
