@@ -18,7 +18,6 @@ elif ASYNC_MODE == "eventlet":
     eventlet.monkey_patch()
 
 import errno  # noqa: E402
-import logging  # noqa: E402
 import sys  # noqa: E402
 
 from facilitation import create_app  # noqa: E402
@@ -26,6 +25,7 @@ from facilitation.extensions import socketio  # noqa: E402
 from facilitation.mirror import write_all  # noqa: E402
 from facilitation.netaddr import network_url  # noqa: E402
 from facilitation.security import configure_logging  # noqa: E402
+from facilitation.serve import make_server  # noqa: E402
 
 app = create_app()
 
@@ -37,17 +37,16 @@ def main() -> None:
     public = app.config["PUBLIC_URL"] or network_url(host, port)
     print(f"Relais ({ASYNC_MODE}) — sur cet ordinateur : http://127.0.0.1:{port}", flush=True)
     print(f"Relais — pour les téléphones (même wifi) : {public}", flush=True)
-    socketio.start_background_task(write_all, app)
-    # log_output=False: the server's own access log would print client addresses.
-    extra = {"error_log": logging.getLogger("relais.server")} if ASYNC_MODE == "gevent" else {}
     try:
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **extra)
+        server = make_server(app, host, port, ASYNC_MODE)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
         print(f"Le port {port} est déjà utilisé (Relais tourne peut-être déjà ?). "
               f"Essayez : PORT={port + 1} make run", file=sys.stderr)
         sys.exit(1)
+    socketio.start_background_task(write_all, app)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

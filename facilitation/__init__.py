@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
-    from . import config, db, i18n, mirror, payloads, security
+    from . import config, db, i18n, mirror, payloads, safejson, security, throttle
     from .extensions import babel, socketio
     from .web import api, pages
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )
+    app.json = safejson.Provider(app)
     app.config.update(config.from_environment(instance))
     if test_config:
         app.config.update(test_config)
@@ -37,7 +38,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.globals.update(limits=payloads.limits(), colors=payloads.COLORS)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     security.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_CHANNEL"])
+    throttle.limiter.init_app(app)
     mirror.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -53,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
         logger=False,
         engineio_logger=False,
+        json=safejson,
         ping_interval=20,
         ping_timeout=20,
     )

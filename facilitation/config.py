@@ -42,11 +42,18 @@ def from_environment(instance: Path) -> dict:
         # Workers bring the schema up to date at start-up, under a lock; set 0 when a
         # separate `flask --app wsgi db upgrade` step does it (docs/deploy.md).
         "MIGRATE_ON_START": os.environ.get("MIGRATE_ON_START", "1") != "0",
+        # How long a request's headers, and then its body, may take to arrive (seconds).
+        "REQUEST_TIMEOUT": float(os.environ.get("REQUEST_TIMEOUT", "10")),
+        # How many reverse proxies (nginx) stand in front; their X-Forwarded-For/Proto/Host are
+        # believed, nobody else's. 0 on a laptop.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PUBLIC_URL", "").startswith("https://"),
         # A meeting lasts days; phones should not be logged out overnight.
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # The cookie is sent again only when it changes, not with every answer.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and real transactions."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": 15, "check_same_thread": False}, hide_parameters=True
@@ -16,19 +16,15 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
-            # The driver's own transaction handling skips DDL and SELECTs; we begin ourselves
-            # (SQLAlchemy's documented recipe), so a migration is one transaction.
-            dbapi_conn.isolation_level = None
+            # The driver begins a transaction just before the first write, so a command that
+            # reads then writes never holds a read snapshot that SQLite could refuse to upgrade
+            # once another writer has committed. Migrations begin their own (migrate.py).
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=15000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN")
 
         return engine
     # hide_parameters: SQL errors must not quote note text into a log line.

@@ -49,6 +49,11 @@ def js_strings() -> dict[str, str]:
         "rename": gettext("Rename"),
         "error": gettext("Something went wrong."),
         "board_deleted": gettext("This workshop was deleted."),
+        "access_revoked": gettext("This facilitator link was replaced: this screen no longer receives anything. "
+                                  "Open the new link."),
+        "too_fast": gettext("That is a lot at once: wait a moment, it will be sent by itself."),
+        "purge": gettext("Delete all this person's notes"),
+        "confirm_purge": gettext("Delete every note written by the author of this note, on this board?"),
         "copied": gettext("Copied"),
         "projector": gettext("Projector"),
         "phone": gettext("Phone"),

@@ -49,7 +49,9 @@ def actor_for(event: Event) -> Actor | None:
     pid = participant_id(event.id)
     if pid is None:
         return None
-    return Actor(event_id=event.id, participant_id=pid, facilitator=is_facilitator(event))
+    facilitator = is_facilitator(event)
+    return Actor(event_id=event.id, participant_id=pid, facilitator=facilitator,
+                 credential=event.facilitator_token_hash if facilitator else None)
 
 
 def facilitated_events(db: Session) -> list[Event]:

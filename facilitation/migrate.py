@@ -79,16 +79,21 @@ def prepare(engine: Engine) -> str:
         raw = conn.connection.driver_connection
         if sqlite:
             # Rebuilding a table drops it: with foreign keys on, that would cascade. The
-            # pragma only takes effect outside a transaction, so it is set before BEGIN.
+            # pragma only takes effect outside a transaction, so it is set before BEGIN, and
+            # the driver is told to leave transactions to us, so that DDL is inside one too.
+            raw.isolation_level = None
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
-                if not sqlite:
+                if sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
                 done = _migrate(conn)
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")
+                raw.isolation_level = ""
     if done != "up to date":
         log.info("database schema: %s", done)
     return done

@@ -238,6 +238,15 @@ class NoteDelete(Command):
     errors = (p.WRONG_BOARD, p.WRONG_PHASE, p.LOCKED)
 
 
+class NotePurge(Command):
+    """Delete every note of this note's author on this board (the facilitator, against abuse)."""
+
+    note: Id
+    who = "facilitator"
+    answer = "`{ok, notes: [deleted ids], seq, resync}`"
+    errors = (p.WRONG_BOARD,)
+
+
 class BoardSet(Command):
     """Change the step, private writing, the lock or the anonymity (at least one)."""
 
@@ -396,6 +405,7 @@ SOCKET: dict[str, type[Payload]] = {
     p.NOTE_EDIT: NoteEdit,
     p.NOTE_MOVE: NoteMove,
     p.NOTE_DELETE: NoteDelete,
+    p.NOTE_PURGE: NotePurge,
     p.BOARD_SET: BoardSet,
     p.BOARD_TIMER: BoardTimer,
     p.BOARD_SPOTLIGHT: BoardSpotlight,

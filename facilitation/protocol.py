@@ -22,6 +22,7 @@ NOTE_ADD = "note:add"
 NOTE_EDIT = "note:edit"
 NOTE_MOVE = "note:move"
 NOTE_DELETE = "note:delete"
+NOTE_PURGE = "note:purge"
 # Facilitation (facilitator only, except vote:cast and vote:uncast).
 BOARD_SET = "board:set"
 BOARD_TIMER = "board:timer"
@@ -43,9 +44,12 @@ NOTE_ADDED = "note:added"
 NOTE_EDITED = "note:edited"
 NOTE_MOVED = "note:moved"
 NOTE_DELETED = "note:deleted"
+NOTE_PURGED = "note:purged"
 BOARD_COLUMNS = "board:columns"
 BOARD_WORKSHOP = "board:workshop"
 BOARD_DELETED = "board:deleted"
+# To the consoles of a credential that was just replaced or revoked (no seq).
+ACCESS_REVOKED = "access:revoked"
 BOARD_STATE = "board:state"
 BOARD_COUNTS = "board:counts"
 BOARD_GROUPS = "board:groups"
@@ -72,9 +76,10 @@ def board_room(board_id: int) -> str:
     return f"board:{board_id}"
 
 
-def facilitators_room(board_id: int) -> str:
-    """The room of a board's facilitator consoles: everything, pseudonyms included."""
-    return f"board:{board_id}:facilitators"
+def facilitators_room(board_id: int, credential: str) -> str:
+    """The room of a board's facilitator consoles opened with one credential (a short form of
+    its hash): everything, pseudonyms included. Only the rooms of valid credentials hear."""
+    return f"board:{board_id}:f:{credential}"
 
 
 def participant_room(board_id: int, participant_id: str) -> str:
@@ -111,6 +116,8 @@ NOT_VOTED = "not_voted"
 PRIVATE_WRITING = "private_writing"
 NO_GROUPS = "no_groups"
 NO_TIMER = "no_timer"
+TOO_FAST = "too_fast"
+CROSS_SITE = "cross_site"
 
 MESSAGES: dict[str, str] = {
     BAD_REQUEST: N_("The request is not valid."),
@@ -138,6 +145,8 @@ MESSAGES: dict[str, str] = {
     PRIVATE_WRITING: N_("The notes are still private: reveal them first."),
     NO_GROUPS: N_("There are no groups yet: make groups, or vote on the notes."),
     NO_TIMER: N_("No timer is set."),
+    TOO_FAST: N_("That is a lot at once: wait a moment, it will be sent by itself."),
+    CROSS_SITE: N_("This request came from another site; open Relais again and retry."),
 }
 
 

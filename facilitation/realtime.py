@@ -11,12 +11,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_babel import gettext
 from flask_socketio import join_room, leave_room, rooms
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, throttle
 from . import payloads as pl
 from . import protocol as p
 from .db import get_session
@@ -31,6 +32,7 @@ from .services import groups as group_service
 from .services import notes as note_service
 from .services import state as state_service
 from .services import votes as vote_service
+from .services.access import room_key
 from .services.changes import Change, changes_since
 from .services.queries import current_vote
 
@@ -67,6 +69,9 @@ def _guarded(name: str, payload: Any, body: Callable[[Any], dict[str, Any]]) -> 
     except DomainError as exc:
         db.rollback()
         return _refuse(exc.code, **exc.details)
+    except throttle.TooFast as exc:
+        db.rollback()
+        return _refuse(p.TOO_FAST, retry_after=exc.retry_after)
     except Exception as exc:  # the worker must stay up
         db.rollback()
         log_failure(f"{name} failed", exc)
@@ -74,8 +79,7 @@ def _guarded(name: str, payload: Any, body: Callable[[Any], dict[str, Any]]) -> 
 
 
 def _joined(board: Board) -> bool:
-    here = rooms()
-    return p.board_room(board.id) in here or p.facilitators_room(board.id) in here
+    return bool(_rooms_of(board.id))
 
 
 def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, Any], Change]) -> dict:
@@ -94,7 +98,8 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, An
         actor = _actor(board)
         earlier = ops.previous_answer(db, actor.participant_id, data.op)
         if earlier is not None:
-            return earlier
+            return earlier  # a resend of what was already done costs nothing
+        throttle.hit(throttle.policy_for(name, actor.facilitator), f"p:{actor.participant_id}", f"s:{request.sid}")
         try:
             change = apply(db, board, actor, data)
             answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
@@ -123,7 +128,7 @@ def _view_rooms(board: Board, actor: Actor, view: str) -> list[str]:
     """The rooms of one screen: consoles hear everything, phones and projectors the public
     form; a phone also hears its own participant's unsequenced events."""
     if view == "console":
-        return [p.facilitators_room(board.id)]
+        return [p.facilitators_room(board.id, room_key(actor.credential))]
     if view == "projector":
         return [p.board_room(board.id)]
     return [p.board_room(board.id), p.participant_room(board.id, actor.participant_id)]
@@ -135,6 +140,7 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
 
     def body(data: pl.BoardJoin) -> dict[str, Any]:
         db = get_session()
+        throttle.hit("join", f"s:{request.sid}")
         board = _board_for(data.board)
         actor = _actor(board)
         view = data.view or "phone"
@@ -188,6 +194,7 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
         db, b, a, note_id=d.note, column_id=d.column, index=d.index, group_id=d.group or None
     ),
     p.NOTE_DELETE: lambda db, b, a, d: note_service.delete(db, b, a, note_id=d.note),
+    p.NOTE_PURGE: lambda db, b, a, d: note_service.purge(db, b, a, note_id=d.note),
     p.BOARD_SET: lambda db, b, a, d: state_service.set_board(
         db, b, a, **d.given("phase", "private", "locked", "anonymity")
     ),
@@ -246,7 +253,8 @@ def publish(change: Change) -> None:
     """Send a committed change to each audience of its board; schedule its Markdown rewrite."""
     board = change.board_id
     socketio.emit(change.public_name, change.public, to=p.board_room(board))
-    socketio.emit(change.name, change.payload, to=p.facilitators_room(board))
+    for credential in change.credentials:
+        socketio.emit(change.name, change.payload, to=p.facilitators_room(board, room_key(credential)))
     for participant, name, payload in change.own:
         socketio.emit(name, payload, to=p.participant_room(board, participant))
     schedule_mirror(board)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
 import re
+import secrets
 import time
 import traceback
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request, session
 
 CSP = "; ".join(
     [
@@ -49,16 +51,65 @@ def redact_path(path: str) -> str:
     return _SECRET_PATH.sub("/f/…", path)
 
 
+# Control characters from a request (an encoded newline in a path) must not forge log lines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|\n(?!\s)")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
+
+
 class ScrubAddresses(logging.Filter):
-    """A log filter that replaces IP addresses and facilitator tokens in every record."""
+    """A log filter that replaces IP addresses and facilitator tokens in every record, and
+    escapes control characters (a stack trace keeps its own line breaks)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         clean = _IP_CANDIDATE.sub(_scrub_ip, message)
         clean = re.sub(r"/f/[A-Za-z0-9_-]+", "/f/…", clean)
+        if record.name == "relais.access":
+            clean = clean.replace("\n", "\\n")
+        clean = _CONTROL.sub(_escape, clean)
         if clean != message:
             record.msg, record.args = clean, None
         return True
+
+
+# ---- cross-site requests ----------------------------------------------------------------
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def from_elsewhere() -> bool:
+    """Whether a browser sent this request from another site (or another origin of this one).
+
+    A browser says where a request comes from (Origin; else Sec-Fetch-Site). A request with
+    neither is not from a browser, and a script needs no help from a victim's cookie.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin != request.host_url.rstrip("/")
+    site = request.headers.get("Sec-Fetch-Site")
+    return site is not None and site not in ("same-origin", "none")
+
+
+def csrf_token() -> str:
+    """This browser's form token (made once, kept in its signed session)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def _check_request() -> None:
+    """Every change must come from our own pages: refuse other sites (and forms without our token)."""
+    if request.method not in _UNSAFE:
+        return
+    if from_elsewhere():
+        abort(403, description="cross_site")
+    if request.mimetype in _FORMS:
+        sent = request.form.get("csrf", "")
+        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            abort(403, description="cross_site")
 
 
 def log_failure(what: str, exc: BaseException, logger: logging.Logger | None = None) -> None:
@@ -96,12 +147,17 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()
+        _check_request()
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin: nothing is sent to another site, and our own form posts carry our Origin
+        # (with no-referrer, browsers send "Origin: null" and the CSRF check could not tell).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.path != "/socket.io/":

@@ -82,6 +82,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     return url
 
 
+def database_for(request: pytest.FixtureRequest, folder) -> str:
+    """For a fixture parametrised "sqlite" / "postgres": a SQLite file in folder, or the emptied
+    PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{folder / 'server.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     """A SQLite database file, for tests that need only one backend."""
@@ -110,6 +120,13 @@ def app(tmp_path, db_url):
     yield application
     assert wait_idle(application), "a Markdown write was still running"
     application.extensions["relais.engine"].dispose()
+
+
+@pytest.fixture
+def no_rate_limits(app):
+    """For tests that fill a board faster than any person could (the limits have tests of their own)."""
+    app.config["RATELIMIT_ENABLED"] = False
+    return app
 
 
 @pytest.fixture

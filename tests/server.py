@@ -54,9 +54,11 @@ class Server:
 
 
 def start_server(
-    tmp_path: Path, *, database_url: str, async_mode: str = "gevent", port: int | None = None, **env: str
+    tmp_path: Path, *, database_url: str, async_mode: str = "gevent", port: int | None = None,
+    max_files: int | None = None, **env: str
 ) -> Server:
-    """Run `python wsgi.py` (on a free port unless given) and wait until it answers."""
+    """Run `python wsgi.py` (on a free port unless given; with at most max_files open files,
+    when given) and wait until it answers."""
     port = port or free_port()
     tmp_path.mkdir(parents=True, exist_ok=True)
     log = tmp_path / f"server-{port}.log"  # appended to when a test restarts the server
@@ -73,9 +75,15 @@ def start_server(
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
         **env,
     }
+    def limit_files() -> None:
+        if max_files is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+
     with log.open("a") as out:
         proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=environment, stdout=out,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT, preexec_fn=limit_files)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -93,9 +101,12 @@ def start_server(
 class Device:
     """A phone: an HTTP session (cookie) and a python-socketio client."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, client: str | None = None) -> None:
         self.url = url
         self.http = requests.Session()
+        # Behind a trusted proxy (PROXY_COUNT=1), the address the server sees for this device.
+        self.headers = {"X-Forwarded-For": client} if client else {}
+        self.http.headers.update(self.headers)
         self.sio: socketio.Client | None = None
         self.events: list[tuple[str, dict]] = []
 
@@ -109,7 +120,7 @@ class Device:
         client = socketio.Client(reconnection=False)
         client.on("*", lambda name, data: self.events.append((name, data)))
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
-        client.connect(self.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+        client.connect(self.url, headers={"Cookie": cookie, **self.headers}, transports=["websocket"], wait_timeout=10)
         self.sio = client
         return client
 
@@ -144,8 +155,8 @@ class Device:
             pass
         self.sio = None
 
-    def close(self) -> None:
-        """Disconnect the socket (if still up) and close the HTTP session."""
+    def close_socket(self) -> None:
+        """Disconnect the socket only (the page stays, as on a reconnect)."""
         if self.sio is not None:
             try:
                 self.sio.disconnect()
@@ -154,4 +165,8 @@ class Device:
                 if ws is not None:
                     ws.close()
                 self.sio = None
+
+    def close(self) -> None:
+        """Disconnect the socket (if still up) and close the HTTP session."""
+        self.close_socket()
         self.http.close()

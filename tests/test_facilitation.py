@@ -16,7 +16,7 @@ from facilitation.db import get_session
 from facilitation.mirror import wait_idle
 from facilitation.models import Ballot, Board, Dot, Note
 
-from .factories import Phone, World, op, phone
+from .factories import Phone, World, form_post, op, phone
 
 
 def cmd(device: Phone, world: World, event: str, **payload) -> dict:
@@ -257,7 +257,7 @@ def test_leaving_the_writing_step_reveals_private_notes(world):
 def test_pseudonyms_hidden_from_phones_and_projector_or_never_stored(world):
     alice_http = world.app.test_client()
     alice_http.get(f"/{world.code}")
-    alice_http.post(f"/{world.code}/profile", data={"pseudonym": "Lola", "organisation": str(world.organisations[0])})
+    form_post(alice_http, f"/{world.code}/profile", {"pseudonym": "Lola", "organisation": str(world.organisations[0])})
     console = phone(world, facilitator=True, view="console")
     bob = phone(world)
     projector = phone(world, facilitator=True, view="projector")

@@ -11,7 +11,7 @@ import pytest
 from facilitation import protocol as p
 from facilitation.mirror import wait_idle
 
-from .factories import op, phone
+from .factories import form_post, op, phone
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def client(app):
 
 def _create(client, **extra):
     data = {"title": "Rencontre", "place": "Lyon", "starts_on": "2026-12-03", "ends_on": "2026-12-04", **extra}
-    return client.post("/events", data=data)
+    return form_post(client, "/events", data)
 
 
 def test_home_is_french_by_default_and_english_on_request(client):
@@ -117,11 +117,11 @@ def test_qr_code_points_phones_to_the_lan_address_when_opened_on_localhost(tmp_p
 
     app = create_app({**app_config(tmp_path, sqlite_url), "PUBLIC_URL": ""})
     client = app.test_client()
-    page = client.post("/events", data={"title": "x"}, base_url="http://localhost:5000").get_data(as_text=True)
+    page = form_post(client, "/events", {"title": "x"}, base_url="http://localhost:5000").get_data(as_text=True)
     lan = lan_addresses()
     expected = f"http://{lan[0]}:5000/f/" if lan else "http://127.0.0.1:5000/f/"
     assert expected in page
-    page = client.post("/events", data={"title": "y"}, base_url="http://192.168.1.20:5000").get_data(as_text=True)
+    page = form_post(client, "/events", {"title": "y"}, base_url="http://192.168.1.20:5000").get_data(as_text=True)
     assert "http://192.168.1.20:5000/f/" in page
     app.extensions["relais.engine"].dispose()
 
@@ -172,8 +172,10 @@ def test_api_refuses_participants_and_bad_bodies(app, world):
     assert participant.patch(base, json={"title": "x"}).status_code == 403
     fac = app.test_client()
     fac.get(f"/f/{world.token}")
-    form_post = fac.post(f"{base}/workshops", data={"title": "form"})  # not JSON: refused (CSRF)
-    assert form_post.status_code == 400 and form_post.json["error"]["code"] == p.BAD_REQUEST
+    as_form = fac.post(f"{base}/workshops", data={"title": "form"})  # a form without our token: refused (CSRF)
+    assert as_form.status_code == 403 and as_form.json["error"]["code"] == p.CROSS_SITE
+    as_text = fac.post(f"{base}/workshops", data='{"title": "text"}', content_type="text/plain")  # not JSON
+    assert as_text.status_code == 400 and as_text.json["error"]["code"] == p.BAD_REQUEST
     assert fac.post(f"{base}/workshops", json=["x"]).status_code == 400
     assert fac.post(f"{base}/workshops", json={"title": 5}).status_code == 400
     too_long = fac.post(f"{base}/workshops", json={"title": "x" * 121}).json["error"]

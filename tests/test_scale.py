@@ -39,7 +39,7 @@ def _queries(world, device, event_name: str, payload: dict) -> int:
     return len([s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))])
 
 
-def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(world):
+def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(world, no_rate_limits):
     alice = phone(world)
     first = _queries_for_one_note(world, alice)
     for i in range(60):
@@ -49,7 +49,7 @@ def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(worl
     assert 6 <= first <= 10  # counted at all, and few
 
 
-def test_joining_costs_the_same_queries_on_an_empty_and_a_full_board(world):
+def test_joining_costs_the_same_queries_on_an_empty_and_a_full_board(world, no_rate_limits):
     alice = phone(world)
     join = {"board": world.boards[0]}
     empty = _queries(world, alice, p.BOARD_JOIN, join)

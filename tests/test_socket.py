@@ -9,7 +9,7 @@ from facilitation import protocol as p
 from facilitation.db import get_session
 from facilitation.models import BoardChange, Note, Operation
 
-from .factories import op, phone
+from .factories import form_post, op, phone
 
 
 def _count_notes(app) -> int:
@@ -278,8 +278,8 @@ def test_script_in_a_note_is_never_sent_as_markup(world):
 
 def test_the_pseudonym_and_organisation_of_the_profile_sign_new_notes(world):
     alice = phone(world, join=False)
-    response = alice.http.post(f"/{world.code}/profile",
-                               data={"pseudonym": "Louve", "organisation": str(world.organisations[0])})
+    response = form_post(alice.http, f"/{world.code}/profile",
+                         {"pseudonym": "Louve", "organisation": str(world.organisations[0])})
     assert response.status_code == 302
     alice.emit(p.BOARD_JOIN, {"board": world.boards[0]})
     note = alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],

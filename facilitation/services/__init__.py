@@ -27,6 +27,8 @@ class Actor:
     event_id: int
     participant_id: str
     facilitator: bool = False
+    # The facilitator credential (a token's hash) this browser holds, when it has one.
+    credential: str | None = None
 
 
 def owned(row: Any, event_id: int) -> Any:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Board, BoardChange
+from .access import credentials
 from .presenters import LOG
 
 
@@ -35,6 +36,8 @@ class Change:
     public: dict[str, Any]
     own: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     reply: dict[str, Any] = field(default_factory=dict)
+    # The facilitator credentials valid when it was made: their consoles get the full form.
+    credentials: tuple[str, ...] = ()
 
 
 def record(
@@ -56,7 +59,8 @@ def record(
     ).scalar_one()
     head = {"board": board.id, "seq": seq}
     public_name, public = LOG.change(session, board, name, data)
-    change = Change(board.id, name, {**head, **data}, public_name, {**head, **public}, own or [], reply or {})
+    change = Change(board.id, name, {**head, **data}, public_name, {**head, **public}, own or [], reply or {},
+                    credentials(board))
     session.add(BoardChange(board_id=board.id, seq=seq, name=public_name, payload=change.public))
     session.flush()
     return change

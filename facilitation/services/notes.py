@@ -149,6 +149,26 @@ def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> Cha
     return _noted(session, board, p.NOTE_DELETED, None, {"note": note_id, "column": column_id}, author, refunds)
 
 
+def purge(session: Session, board: Board, actor: Actor, *, note_id: int) -> Change:
+    """Delete every note on this board written by the author of this note (the facilitator only,
+    against a phone flooding the board); their dots go back. Screens reload the board."""
+    if not actor.facilitator:
+        raise DomainError(p.NOT_FACILITATOR)
+    note = _get_note(session, board, note_id)
+    if note.author_id is None:
+        doomed = [note]
+    else:
+        doomed = list(session.scalars(select(Note).where(Note.board_id == board.id, Note.author_id == note.author_id)))
+    own: list = []
+    for gone in doomed:
+        own += forget_target(session, board, "notes", gone.id)
+        forget_spotlight(board, "note", gone.id)
+        session.delete(gone)
+    session.flush()
+    ids = sorted(n.id for n in doomed)
+    return record(session, board, p.NOTE_PURGED, {"notes": ids, "resync": True}, own=own)
+
+
 def authored_by(session: Session, board: Board, actor: Actor) -> list[int]:
     """Ids of the actor's own notes on this board (so a phone knows what it may edit)."""
     return list(

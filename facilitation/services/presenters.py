@@ -32,7 +32,8 @@ from . import queries
 from .phases import may
 
 # While writing is private, these changes reach the public audiences as counts only.
-HIDDEN_WHILE_PRIVATE = frozenset({p.NOTE_ADDED, p.NOTE_EDITED, p.NOTE_MOVED, p.NOTE_DELETED, p.BOARD_GROUPS})
+HIDDEN_WHILE_PRIVATE = frozenset({p.NOTE_ADDED, p.NOTE_EDITED, p.NOTE_MOVED, p.NOTE_DELETED, p.NOTE_PURGED,
+                                  p.BOARD_GROUPS})
 
 
 # ---- wire forms (what a row looks like once an audience may see it) -------------------------
@@ -182,7 +183,8 @@ class Presenter:
     def change(self, session: Session, board: Board, name: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The form of a change (its full form is `data`) that this audience receives."""
         if name in HIDDEN_WHILE_PRIVATE and not self.sees_private(board):
-            return p.BOARD_COUNTS, {"counts": queries.note_counts(session, board)}
+            counts = {"counts": queries.note_counts(session, board)}
+            return p.BOARD_COUNTS, {**counts, "resync": True} if data.get("resync") else counts
         if isinstance(data.get("note"), dict) and not self.signs(board):
             data = {**data, "note": unsigned(data["note"])}
         return name, data

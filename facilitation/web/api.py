@@ -18,15 +18,17 @@ from flask_babel import gettext
 
 from .. import payloads as pl
 from .. import protocol as p
+from .. import throttle
 from ..db import get_session
 from ..extensions import socketio
 from ..identity import grant_facilitator, is_facilitator
 from ..models import Event, Workshop
 from ..realtime import publish
-from ..services import DomainError
+from ..services import DomainError, access
 from ..services import columns as column_service
 from ..services import events as event_service
 from ..services import workshops as workshop_service
+from ..services.access import room_key
 from ..services.changes import Change
 from ..services.presenters import columns_form, workshop_form
 from .common import create_event_here, error_body, load_event, public_base_url
@@ -61,9 +63,11 @@ ROUTES: list[Route] = []
 
 
 def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, status: int = 200, answer: str = "{}",
-          errors: tuple[int, ...] = (400, 403, 404), who: str = "facilitator", secret: bool = False) -> Callable:
+          errors: tuple[int, ...] = (400, 403, 404, 429), who: str = "facilitator", secret: bool = False,
+          limit: str | None = None) -> Callable:
     """Declare a route: the view gets its checked body as `data`; a refusal becomes the error body.
-    A `secret` answer (it holds a facilitator link) is never cached."""
+    A `secret` answer (it holds a facilitator link) is never cached; `limit` names a policy of
+    throttle.py that the route counts against (per client)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ROUTES.append(Route(method, rule, body, status, errors, (view.__doc__ or "").strip(), who, answer))
@@ -82,6 +86,11 @@ def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, statu
                 db.rollback()
                 error, status_code = error_body(exc)
                 return jsonify(error), status_code
+            except throttle.TooFast as exc:
+                db.rollback()
+                refused = jsonify(p.error(p.TOO_FAST, gettext(p.MESSAGES[p.TOO_FAST]), retry_after=exc.retry_after))
+                refused.headers["Retry-After"] = str(exc.retry_after)
+                return refused, 429
             answer, code = result if isinstance(result, tuple) else (result, status)
             response = jsonify(answer)
             response.status_code = code
@@ -89,7 +98,8 @@ def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, statu
                 response.headers["Cache-Control"] = "no-store"
             return response
 
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        served = throttle.limiter.limit(throttle.POLICIES[limit], scope=limit)(wrapper) if limit else wrapper
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=served, methods=[method])
         return wrapper
 
     return decorate
@@ -147,7 +157,8 @@ def openapi() -> Any:
     return jsonify(openapi_document(ROUTES))
 
 
-@route("POST", "/events", body=pl.EventIn, status=201, errors=(400,), who="anyone", secret=True,
+@route("POST", "/events", body=pl.EventIn, status=201, errors=(400, 403, 429), who="anyone", secret=True,
+       limit="create-event",
        answer="{event, facilitator_url, join_url}")
 def create_event(data: pl.EventIn) -> Any:
     """Create an event; the answer holds the facilitator link, shown once, and makes the caller facilitator."""
@@ -155,7 +166,7 @@ def create_event(data: pl.EventIn) -> Any:
     return p.ok(event=event_form(event), facilitator_url=facilitator_url, join_url=join_url)
 
 
-@route("GET", "/events/<code>", errors=(404,), who="anyone with the code",
+@route("GET", "/events/<code>", errors=(404, 429), who="anyone with the code",
        answer="{event: {code, title, place, starts_on, ends_on, description, organisations, "
        "workshops: [{id, board, title, question, day, time_slot, room, position, columns}]}}")
 def get_event(code: str) -> Any:
@@ -178,9 +189,16 @@ def new_facilitator_link(code: str, data: pl.Empty) -> Any:
     """Replace the facilitator link; the old one and every other facilitator session stop working."""
     db = get_session()
     event = facilitated(code)
+    old = room_key(event.facilitator_token_hash)
     token = event_service.rotate_token(db, event)
     db.commit()
     grant_facilitator(event)
+    # Consoles opened with the old link hear nothing more from now on (their room is no longer
+    # sent to), and are told so; their next command is refused.
+    for workshop in event.workshops:
+        room = p.facilitators_room(workshop.board.id, old)
+        socketio.emit(p.ACCESS_REVOKED, {"board": workshop.board.id}, to=room)
+        socketio.close_room(room)
     return p.ok(facilitator_url=f"{public_base_url()}/f/{token}")
 
 
@@ -241,9 +259,12 @@ def update_workshop(code: str, workshop_id: int, data: pl.WorkshopPatch) -> Any:
 def delete_workshop(code: str, workshop_id: int) -> Any:
     """Delete a workshop and its notes; its screens are told (board:deleted)."""
     db = get_session()
-    board_id = workshop_service.delete_workshop(db, workshop_service.get_workshop(db, facilitated(code), workshop_id))
+    workshop = workshop_service.get_workshop(db, facilitated(code), workshop_id)
+    rooms = [p.board_room(workshop.board.id)] + [p.facilitators_room(workshop.board.id, room_key(c))
+                                                for c in access.credentials(workshop.board)]
+    board_id = workshop_service.delete_workshop(db, workshop)
     db.commit()
-    socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=[p.board_room(board_id), p.facilitators_room(board_id)])
+    socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=rooms)
     return p.ok()
 
 

@@ -9,14 +9,16 @@ from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
 from .. import protocol as p
+from .. import throttle
 from ..db import get_session
-from ..identity import ensure_participant, grant_facilitator
+from ..identity import ensure_participant, grant_facilitator, participant_id
 from ..models import Event
 from ..netaddr import network_url
 from ..services import DomainError
 from ..services import events as event_service
 
 HTTP_STATUS = {
+    p.CROSS_SITE: 403,
     p.NOT_FOUND: 404,
     p.FORBIDDEN: 403,
     p.NOT_FACILITATOR: 403,
@@ -34,8 +36,22 @@ def error_body(exc: DomainError) -> tuple[dict[str, Any], int]:
 
 
 def load_event(code: str) -> Event:
-    """The event with this join code, or DomainError(not_found)."""
-    return event_service.find_event(get_session(), code)
+    """The event with this join code, or DomainError(not_found).
+
+    Misses count against the client (throttle.py): past the limit, every lookup it makes is
+    refused with too_fast for a while, except one of an event it already belongs to.
+    """
+    blocked = throttle.over("guess-code", throttle.client_key())
+    try:
+        event = event_service.find_event(get_session(), code)
+    except DomainError:
+        throttle.missed("guess-code")
+        if blocked:
+            throttle.check_guesses("guess-code")
+        raise
+    if blocked and participant_id(event.id) is None:
+        throttle.check_guesses("guess-code")
+    return event
 
 
 def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:

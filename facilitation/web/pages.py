@@ -22,6 +22,7 @@ from flask_babel import force_locale, gettext
 
 from .. import payloads as pl
 from .. import protocol as p
+from .. import throttle
 from ..db import get_session
 from ..export.markdown import board_markdown
 from ..i18n import phase_labels
@@ -63,6 +64,7 @@ def home() -> str:
 
 
 @bp.post("/events")
+@throttle.limiter.limit(throttle.POLICIES["create-event"], scope="create-event")
 def create_event() -> Response | tuple[str, int]:
     """Create an event from the home form; show the facilitator link once."""
     form = request.form.to_dict()
@@ -98,8 +100,10 @@ def join() -> Response:
 def facilitator_login(token: str) -> Response:
     """The secret facilitator link: remember the right in the cookie, open the console."""
     db = get_session()
+    throttle.check_guesses("guess-link")
     event = event_service.event_for_token(db, token)
     if event is None:
+        throttle.missed("guess-link")
         abort(404)
     grant_facilitator(event)
     ensure_participant(db, event)
@@ -256,9 +260,9 @@ def download_markdown(code: str, workshop_id: int) -> Response:
     return _no_store(response)
 
 
-def _api_error(code: str, status: int) -> Response | None:
+def _api_error(code: str, status: int, **details: object) -> Response | None:
     if request.path.startswith("/api/"):
-        response = jsonify(p.error(code, gettext(p.MESSAGES[code])))
+        response = jsonify(p.error(code, gettext(p.MESSAGES[code]), **details))
         response.status_code = status
         return response
     return None
@@ -272,10 +276,26 @@ def not_found(_exc: Exception) -> Response | tuple[str, int]:
 
 
 @bp.app_errorhandler(403)
-def forbidden(_exc: Exception) -> tuple[str, int]:
-    """Explain how to get facilitator rights."""
+def forbidden(exc: Exception) -> Response | tuple[str, int]:
+    """A request from another site, or a page for facilitators only."""
+    if getattr(exc, "description", None) == p.CROSS_SITE:
+        return _api_error(p.CROSS_SITE, 403) or (render_template(
+            "error.html", title=gettext("Not valid"), message=gettext(p.MESSAGES[p.CROSS_SITE])), 403)
+    if request.path.startswith("/api/"):
+        return _api_error(p.NOT_FACILITATOR, 403)
     message = gettext("Open the secret facilitator link you received when the event was created.")
     return render_template("error.html", title=gettext("Facilitators only"), message=message), 403
+
+
+@bp.app_errorhandler(throttle.TooFast)
+@bp.app_errorhandler(429)
+def too_fast(exc: Exception) -> Response | tuple[str, int]:
+    """Over a rate limit: say so, and when to try again (Retry-After)."""
+    wait = getattr(exc, "retry_after", None) or 60
+    response = _api_error(p.TOO_FAST, 429, retry_after=wait) or make_response(render_template(
+        "error.html", title=gettext("Slow down"), message=gettext(p.MESSAGES[p.TOO_FAST])), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.app_errorhandler(405)

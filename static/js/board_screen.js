@@ -123,6 +123,12 @@ export function startBoard(mode, extra = {}) {
       view.place();
     },
     rejected: (item, error) => {
+      if (item.event === "board:join" && error.code === "not_facilitator") {
+        status.dataset.state = "offline";
+        status.textContent = t("access_revoked");
+        link.socket.disconnect();
+        return;
+      }
       if (error.code === "conflict" && error.note) view.upsert(error.note);
       view.place();
       extra.rejected?.(item, error);
@@ -137,6 +143,17 @@ export function startBoard(mode, extra = {}) {
     deleted: () => {
       status.dataset.state = "offline";
       status.textContent = t("board_deleted");
+    },
+    revoked: () => {
+      // Reconnect with this browser's cookie as it is now: the browser that made the new link
+      // holds it and carries on; a laptop that only had the old link is refused and says so.
+      link.seq = null;
+      link.socket.disconnect();
+      link.socket.connect();
+    },
+    slowed: (error) => {
+      status.dataset.state = "reconnecting";
+      status.textContent = error.message || t("too_fast");
     },
   }, mode);
   return { app, view, link };

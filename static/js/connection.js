@@ -4,7 +4,7 @@
 import { io } from "../vendor/socket.io.esm.min.js";
 
 const BROADCASTS = [
-  "note:added", "note:edited", "note:moved", "note:deleted", "board:columns", "board:workshop",
+  "note:added", "note:edited", "note:moved", "note:deleted", "note:purged", "board:columns", "board:workshop",
   "board:state", "board:counts", "board:groups", "board:vote", "board:actions",
 ];
 // Sent to this participant's own sockets only, without seq (their own notes, their own dots).
@@ -69,6 +69,10 @@ export class BoardLink {
     }
     this.socket.on("board:deleted", (data) => {
       if (data && data.board === this.board) this.h.deleted?.();
+    });
+    // This console's facilitator link was replaced: it hears nothing more and says so.
+    this.socket.on("access:revoked", (data) => {
+      if (data && data.board === this.board) this.h.revoked?.();
     });
     window.addEventListener("online", () => {
       this.status();
@@ -193,6 +197,13 @@ export class BoardLink {
       if (!ack.ok && ack.error.code === "internal" && ++item.tries < MAX_RETRIES) {
         this.save(item);
         setTimeout(() => this.flush(), 2000 * item.tries);
+        return;
+      }
+      if (!ack.ok && ack.error.code === "too_fast") {
+        // Over a rate limit: keep it, and send it again when the server says it may.
+        this.h.slowed?.(ack.error);
+        this.sending = true;
+        setTimeout(() => { this.sending = false; this.flush(); }, 1000 * (ack.error.retry_after || 5));
         return;
       }
       this.outbox = this.outbox.filter((x) => x.op !== item.op);

@@ -112,6 +112,8 @@ const { view, link } = startBoard("console", {
       item.querySelector(".actions")?.append(
         smallButton("★", () => send("board:spotlight", { kind: "note", id: note.id })),
         smallButton(`→ ${t("make_action")}`, () => actionFrom("note", note.id)),
+        smallButton(t("purge"), () => confirm(t("confirm_purge")) && send("note:purge", { note: note.id }),
+          "danger small"),
       );
       item.querySelector(".actions button:nth-last-child(2)")?.setAttribute("aria-label", t("spotlight"));
     },

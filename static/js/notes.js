@@ -110,6 +110,9 @@ export class BoardView {
       case "note:deleted":
         this.removeNote(data.note);
         break;
+      case "note:purged":
+        for (const id of data.notes) this.removeNote(id);
+        break;
       case "board:columns":
         this.setColumns(data.columns);
         break;

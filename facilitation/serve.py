@@ -1,0 +1,165 @@
+"""The HTTP server Relais runs under (gevent by default, eventlet on request), built here rather
+than by socketio.run() so that every connection is bounded:
+
+- the request line and headers must arrive within REQUEST_TIMEOUT seconds (10), and an idle
+  keep-alive connection is dropped after IDLE_SECONDS: a client that sends half a request
+  and stops cannot hold a file descriptor for long;
+- a body over its limit is answered 413 at once and the connection closed, and a body must
+  arrive within REQUEST_TIMEOUT too (then 408); the application only ever sees a whole body;
+- acknowledgements are not held back by Nagle's algorithm (TCP_NODELAY): without it every
+  ack waited for the client's delayed ACK, some 40 ms.
+
+Nothing here logs a client's address (the error log goes through the scrubbing filter).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import socket
+from collections.abc import Callable, Iterable
+from typing import Any
+
+log = logging.getLogger("relais.server")
+
+IDLE_SECONDS = 75.0
+
+
+class TooSlow(socket.timeout):
+    """A request that did not arrive in time (a socket error, so servers drop it quietly)."""
+
+
+def _json(status: str, code: str, message: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    body = json.dumps({"ok": False, "error": {"code": code, "message": message}}).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")]
+    return status, headers, body
+
+
+class BoundedRequests:
+    """WSGI middleware: a body is read whole, within its size limit and its deadline, before the
+    application runs (Socket.IO's long-polling POSTs included)."""
+
+    def __init__(self, app: Callable, *, limit_for: Callable[[str], int], deadline: Callable[[float], Any],
+                 seconds: float) -> None:
+        self.app = app
+        self.limit_for = limit_for
+        self.deadline = deadline  # a context manager factory raising TooSlow when the time is up
+        self.seconds = seconds
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            return self.app(environ, start_response)
+        limit = self.limit_for(environ.get("PATH_INFO", ""))
+        length = environ.get("CONTENT_LENGTH") or ""
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if not length and not chunked:
+            return self.app(environ, start_response)
+        if length and (not length.isdigit() or int(length) > limit):
+            return self._refuse(start_response, "413 Request Entity Too Large", "too_long")
+        try:
+            with self.deadline(self.seconds):
+                body = environ["wsgi.input"].read(limit + 1)
+        except (TooSlow, OSError, ValueError):
+            return self._refuse(start_response, "408 Request Timeout", "bad_request")
+        if len(body) > limit:
+            return self._refuse(start_response, "413 Request Entity Too Large", "too_long")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def _refuse(start_response: Callable, status: str, code: str) -> list[bytes]:
+        from .protocol import MESSAGES
+
+        status, headers, body = _json(status, code, MESSAGES[code])
+        start_response(status, headers)
+        return [body]
+
+
+def _gevent_server(app: Callable, host: str, port: int, header_seconds: float) -> Any:
+    import gevent
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
+    class Handler(WebSocketHandler):
+        """One connection: no Nagle delay, and a deadline on each request's line and headers."""
+
+        def __init__(self, sock: socket.socket, address: Any, server: Any, *args: Any, **kwargs: Any) -> None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().__init__(sock, address, server, *args, **kwargs)
+
+        def read_requestline(self) -> Any:
+            # Waiting for the next request of a kept-alive connection is bounded too.
+            self.socket.settimeout(IDLE_SECONDS)
+            line = self.rfile.readline(1)
+            self.socket.settimeout(header_seconds)
+            self._deadline = gevent.Timeout.start_new(header_seconds, TooSlow("headers too slow"))
+            if not line:
+                return line
+            return line.decode("latin-1") + super().read_requestline()
+
+        def read_request(self, raw_requestline: str) -> Any:
+            try:
+                return super().read_request(raw_requestline)
+            finally:
+                self._deadline.cancel()
+                self.socket.settimeout(None)  # the application's own waits (long-polling, websocket) are its own
+
+        def _handle_client_error(self, ex: BaseException) -> Any:
+            # A client's malformed or slow request: a 400 and a one-line note, never a traceback.
+            log.info("refused a malformed request: %s", type(ex).__name__)
+            return ("400", b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+
+    server = pywsgi.WSGIServer((host, port), app, handler_class=Handler, log=None, error_log=log)
+    server.init_socket()  # bind now, so that a busy port is known before anything is printed as ready
+    return server
+
+
+def gevent_deadline(seconds: float) -> Any:
+    """gevent: a block that must end within seconds, else TooSlow."""
+    import gevent
+
+    return gevent.Timeout(seconds, TooSlow("too slow"))
+
+
+def eventlet_deadline(seconds: float) -> Any:
+    """eventlet: a block that must end within seconds, else TooSlow."""
+    import eventlet
+
+    return eventlet.Timeout(seconds, TooSlow("too slow"))
+
+
+def make_server(app: Any, host: str, port: int, async_mode: str) -> Any:
+    """A server for the app, bounded as above; call serve_forever() on it, stop() to end."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    seconds = app.config["REQUEST_TIMEOUT"]
+    bounded = BoundedRequests(app.wsgi_app, limit_for=lambda _path: limit, seconds=seconds,
+                              deadline=gevent_deadline if async_mode == "gevent" else eventlet_deadline)
+    app.wsgi_app = bounded
+    if async_mode == "gevent":
+        return _gevent_server(app, host, port, seconds)
+    return _EventletServer(app, host, port)
+
+
+class _EventletServer:
+    """eventlet's server with the bounds eventlet allows: every read of a connection is bounded
+    (45 s, longer than the websocket's ping), the body by the middleware. gevent, the default,
+    bounds a request's headers to 10 s in all."""
+
+    def __init__(self, app: Any, host: str, port: int) -> None:
+        import eventlet
+
+        self.app = app
+        self.listener = eventlet.listen((host, port))
+        self.listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it
+
+    def serve_forever(self) -> None:
+        import eventlet.wsgi
+
+        # One timeout for every read: it must outlast the websocket's ping (20 s + 20 s).
+        eventlet.wsgi.server(self.listener, self.app, log_output=False, socket_timeout=45, keepalive=IDLE_SECONDS)
+
+    def stop(self) -> None:
+        self.listener.close()
