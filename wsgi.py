@@ -24,8 +24,9 @@ from facilitation import create_app  # noqa: E402
 from facilitation.extensions import socketio  # noqa: E402
 from facilitation.mirror import write_all  # noqa: E402
 from facilitation.netaddr import network_url  # noqa: E402
+from facilitation.realtime import heartbeat  # noqa: E402
 from facilitation.security import configure_logging  # noqa: E402
-from facilitation.serve import make_server  # noqa: E402
+from facilitation.serve import make_server, run  # noqa: E402
 
 app = create_app()
 
@@ -46,7 +47,14 @@ def main() -> None:
               f"Essayez : PORT={port + 1} make run", file=sys.stderr)
         sys.exit(1)
     socketio.start_background_task(write_all, app)
-    server.serve_forever()
+    socketio.start_background_task(heartbeat, app)
+
+    def stopped() -> None:
+        print(f"Relais s’est arrêté proprement : les notes sont enregistrées dans {app.config['NOTES_DIR']}.",
+              flush=True)
+
+    run(app, server, ASYNC_MODE, on_stop=stopped)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
-    from . import config, db, i18n, mirror, payloads, safejson, security, throttle
+    from . import config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, throttle
     from .extensions import babel, socketio
     from .web import api, pages
 
@@ -35,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
+    migrate.init_app(app)
+    app.extensions["relais.lifecycle"] = lifecycle.Lifecycle()
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.globals.update(limits=payloads.limits(), colors=payloads.COLORS)
@@ -46,6 +48,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_CHANNEL"])
+    # A stalled Redis must not hold a request: short timeouts, then each worker counts alone.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.1, "socket_connect_timeout": 0.1})
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     throttle.limiter.init_app(app)
     mirror.init_app(app)
     app.register_blueprint(api.bp)
@@ -53,11 +59,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import realtime  # noqa: F401  (registers the socket handlers)
 
+    queue = {}
+    if app.config["REDIS_URL"]:
+        from .redisqueue import QueuedRedisManager
+
+        queue["client_manager"] = QueuedRedisManager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"],
+                                                     json=safejson)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"] or None,
-        channel=app.config["REDIS_CHANNEL"],
+        **queue,
         # A note is 500 characters; nothing legitimate comes near this.
         max_http_buffer_size=64 * 1024,
         logger=False,

@@ -39,14 +39,20 @@ def from_environment(instance: Path) -> dict:
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent"),
         # Seconds between a change and the rewrite of the board's Markdown file.
         "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),
+        # Seconds between two "board:seq" heartbeats to each board's screens (at least every 15 s).
+        "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
         # Workers bring the schema up to date at start-up, under a lock; set 0 when a
         # separate `flask --app wsgi db upgrade` step does it (docs/deploy.md).
         "MIGRATE_ON_START": os.environ.get("MIGRATE_ON_START", "1") != "0",
         # How long a request's headers, and then its body, may take to arrive (seconds).
         "REQUEST_TIMEOUT": float(os.environ.get("REQUEST_TIMEOUT", "10")),
+        # SQLite: how long a write waits for a lock held by another process before `busy`.
+        "DB_WRITE_WAIT": float(os.environ.get("DB_WRITE_WAIT", "10")),
         # How many reverse proxies (nginx) stand in front; their X-Forwarded-For/Proto/Host are
         # believed, nobody else's. 0 on a laptop.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # Rate limits (throttle.py); "off" only for benchmarks that play a crowd from few sockets.
+        "RATELIMIT_ENABLED": os.environ.get("RATE_LIMITS", "on") != "off",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PUBLIC_URL", "").startswith("https://"),

@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# SQLite's own wait for a lock sleeps inside C, holding the one thread every greenlet shares:
+# everything else (pages, joins, other boards) would stop with it. So its own wait is short,
+# and a transaction's first write takes the write lock here instead, trying again between
+# sleeps that let the others run, for at most WRITE_WAIT seconds.
+BUSY_TIMEOUT_MS = 20
+WRITE_WAIT = 10.0
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-def make_engine(url: str) -> Engine:
+
+class DatabaseBusy(Exception):
+    """Another process held SQLite's write lock for longer than WRITE_WAIT: try again later."""
+
+
+def take_write_lock(dbapi_conn: sqlite3.Connection, wait: float = WRITE_WAIT) -> None:
+    """BEGIN IMMEDIATE, trying again (and yielding) until the lock is free or wait is over."""
+    deadline = time.monotonic() + wait
+    pause = 0.005
+    while True:
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy() from None
+        time.sleep(pause)  # gevent's sleep once monkey-patched: the other greenlets run meanwhile
+        pause = min(pause * 2, 0.1)
+
+
+def make_engine(url: str, write_wait: float = WRITE_WAIT) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -21,10 +53,16 @@ def make_engine(url: str) -> Engine:
             # once another writer has committed. Migrations begin their own (migrate.py).
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _write_lock(conn, _cursor, statement, _parameters, _context, _many):  # noqa: ANN001
+            raw = conn.connection.driver_connection
+            if not raw.in_transaction and statement.lstrip()[:7].upper().startswith(_WRITES):
+                take_write_lock(raw, write_wait)
 
         return engine
     # hide_parameters: SQL errors must not quote note text into a log line.
@@ -32,16 +70,11 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    """Attach an engine and a session factory to the app; bring the schema up to date unless told not to."""
-    from . import migrate
-
-    engine = make_engine(app.config["DATABASE_URL"])
+    """Attach an engine and a session factory to the app."""
+    engine = make_engine(app.config["DATABASE_URL"], write_wait=app.config.get("DB_WRITE_WAIT", WRITE_WAIT))
     app.extensions["relais.engine"] = engine
     app.extensions["relais.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
-    migrate.init_app(app)
-    if app.config.get("MIGRATE_ON_START", True):
-        migrate.prepare(engine)
 
 
 def get_session() -> Session:

@@ -52,6 +52,13 @@ def js_strings() -> dict[str, str]:
         "access_revoked": gettext("This facilitator link was replaced: this screen no longer receives anything. "
                                   "Open the new link."),
         "too_fast": gettext("That is a lot at once: wait a moment, it will be sent by itself."),
+        "server_stopping": gettext("The server is restarting; this page reconnects by itself. Nothing is lost."),
+        "files_behind": gettext("The notes files cannot be written ({cause}); they will be written as soon as "
+                                "possible. Nothing is lost: everything is in the database."),
+        "cause_no_space": gettext("the disk is full"),
+        "cause_read_only": gettext("the folder is read-only"),
+        "cause_permission": gettext("permission denied"),
+        "cause_other": gettext("a disk error"),
         "purge": gettext("Delete all this person's notes"),
         "confirm_purge": gettext("Delete every note written by the author of this note, on this board?"),
         "copied": gettext("Copied"),

@@ -27,6 +27,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy.engine import Connection, Engine
 
+from .db import take_write_lock
 from .models import Base
 
 log = logging.getLogger("relais.db")
@@ -86,7 +87,7 @@ def prepare(engine: Engine) -> str:
         try:
             with conn.begin():
                 if sqlite:
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    take_write_lock(raw, wait=120)  # a running worker may be writing: wait our turn
                 else:
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
                 done = _migrate(conn)
@@ -121,7 +122,10 @@ def _migrate(conn: Connection) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Add `flask --app wsgi db upgrade` and `db current`."""
+    """Add `flask --app wsgi db upgrade` and `db current`; bring the schema up to date now
+    unless told not to (MIGRATE_ON_START=0)."""
+    if app.config.get("MIGRATE_ON_START", True):
+        prepare(app.extensions["relais.engine"])
 
     @app.cli.group("db")
     def db_group() -> None:

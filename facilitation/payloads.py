@@ -178,7 +178,8 @@ class BoardJoin(Payload):
     view: Literal["phone", "projector", "console"] | None = None
     answer = ("without `since`, or too far behind (over 500 changes), or across a resync, or for a console, or "
               "while private: `{ok, board: {id, seq, event: {code, title}, workshop, columns, notes, state, counts, "
-              "groups, vote (with `mine`), actions}, seq, mine: [note ids], facilitator, now}`; else "
+              "groups, vote (with `mine`), actions}, seq, mine: [note ids], facilitator, now, files (consoles: "
+              "`{board, ok, cause}`)}`; else "
               "`{ok, changes: [{event, data}], seq, mine, vote, now}`")
     errors = (p.NOT_FOUND, p.FORBIDDEN, p.NOT_FACILITATOR)
 
@@ -226,7 +227,8 @@ class NoteMove(Command):
     index: Count = Field(description="place among the loose notes of the column, or within the group")
     group: Count | None = Field(None, description="0 or absent: out of any group")
     who = "facilitator"
-    answer = "`{ok, note, order: [note ids of that container], seq}`"
+    answer = ("`{ok, note, order: [note ids of that container], left?: {column, group, order}, seq}` (`left`: "
+              "the container it left, renumbered, when it changed container)")
     errors = (p.WRONG_BOARD,)
 
 

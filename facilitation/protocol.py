@@ -50,6 +50,12 @@ BOARD_WORKSHOP = "board:workshop"
 BOARD_DELETED = "board:deleted"
 # To the consoles of a credential that was just replaced or revoked (no seq).
 ACCESS_REVOKED = "access:revoked"
+# To a board's consoles: its Markdown file is behind (and why), or whole again (no seq).
+FILES_STATE = "files:state"
+# To every screen: the server is stopping; reconnect in a moment (no seq).
+SERVER_STOPPING = "server:stopping"
+# To a board's screens every few seconds: its current seq, so a quiet board's screens see a gap.
+BOARD_SEQ = "board:seq"
 BOARD_STATE = "board:state"
 BOARD_COUNTS = "board:counts"
 BOARD_GROUPS = "board:groups"
@@ -117,6 +123,7 @@ PRIVATE_WRITING = "private_writing"
 NO_GROUPS = "no_groups"
 NO_TIMER = "no_timer"
 TOO_FAST = "too_fast"
+BUSY = "busy"
 CROSS_SITE = "cross_site"
 
 MESSAGES: dict[str, str] = {
@@ -146,6 +153,7 @@ MESSAGES: dict[str, str] = {
     NO_GROUPS: N_("There are no groups yet: make groups, or vote on the notes."),
     NO_TIMER: N_("No timer is set."),
     TOO_FAST: N_("That is a lot at once: wait a moment, it will be sent by itself."),
+    BUSY: N_("The server is busy for a moment: this will be sent again by itself."),
     CROSS_SITE: N_("This request came from another site; open Relais again and retry."),
 }
 

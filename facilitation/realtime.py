@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import join_room, leave_room, rooms
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from . import clock, throttle
 from . import payloads as pl
 from . import protocol as p
-from .db import get_session
+from .db import DatabaseBusy, get_session
 from .extensions import socketio
 from .identity import actor_for
 from .mirror import schedule_mirror
@@ -72,6 +72,9 @@ def _guarded(name: str, payload: Any, body: Callable[[Any], dict[str, Any]]) -> 
     except throttle.TooFast as exc:
         db.rollback()
         return _refuse(p.TOO_FAST, retry_after=exc.retry_after)
+    except DatabaseBusy:
+        db.rollback()
+        return _refuse(p.BUSY, retry_after=2)
     except Exception as exc:  # the worker must stay up
         db.rollback()
         log_failure(f"{name} failed", exc)
@@ -101,10 +104,11 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, An
             return earlier  # a resend of what was already done costs nothing
         throttle.hit(throttle.policy_for(name, actor.facilitator), f"p:{actor.participant_id}", f"s:{request.sid}")
         try:
-            change = apply(db, board, actor, data)
-            answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
-            ops.remember(db, actor.participant_id, data.op, answer)
-            db.commit()
+            with current_app.extensions["relais.lifecycle"].command():
+                change = apply(db, board, actor, data)
+                answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
+                ops.remember(db, actor.participant_id, data.op, answer)
+                db.commit()
         except IntegrityError:
             # The same op raced in from another tab or worker and won: answer as it was.
             db.rollback()
@@ -167,7 +171,12 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
                     now=clock.now_ms(),
                 )
         snap, mine = seen.snapshot(db, board)
-        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=clock.now_ms())
+        extra = {}
+        if view == "console":  # is this board's Markdown file behind (a full disk...)?
+            cause = current_app.extensions["relais.mirror"].behind().get(board.id)
+            extra["files"] = {"board": board.id, "ok": cause is None, "cause": cause}
+        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=clock.now_ms(),
+                    **extra)
 
     return _guarded(p.BOARD_JOIN, payload, body)
 
@@ -247,6 +256,38 @@ def handler_failed(exc: Exception) -> dict:
     """Last guard (a handler's own guard failed): log the kind, answer an error, stay up."""
     log_failure("socket handler failed", exc)
     return _refuse(p.INTERNAL)
+
+
+def heartbeat(app: Any) -> None:
+    """Every few seconds, tell each board's screens on this worker the board's current seq.
+
+    A screen that missed a change (a broadcast lost while Redis was away, on a board where
+    nothing else happens) sees that it is behind and catches up. Sent to this worker's own
+    sockets only: each worker speaks for its own.
+    """
+    from sqlalchemy import select
+
+    manager = socketio.server.manager
+    while True:
+        socketio.sleep(app.config["HEARTBEAT_SECONDS"])
+        rooms: dict[int, list[str]] = {}
+        for room in list(manager.rooms.get("/", {})):
+            parts = room.split(":") if isinstance(room, str) else []
+            if len(parts) in (2, 4) and parts[0] == "board" and parts[1].isdigit() and (len(parts) == 2 or
+                                                                                        parts[2] == "f"):
+                rooms.setdefault(int(parts[1]), []).append(room)
+        if not rooms:
+            continue
+        try:
+            with app.app_context():
+                seqs = get_session().execute(select(Board.id, Board.seq).where(Board.id.in_(rooms))).all()
+        except Exception as exc:  # noqa: BLE001 - the database may be away: try at the next beat
+            log_failure("heartbeat could not read the boards", exc)
+            continue
+        for board_id, seq in seqs:
+            for room in rooms[board_id]:
+                manager.emit(p.BOARD_SEQ, {"board": board_id, "seq": seq}, namespace="/", room=room,
+                             ignore_queue=True)
 
 
 def publish(change: Change) -> None:

@@ -9,6 +9,10 @@ than by socketio.run() so that every connection is bounded:
 - acknowledgements are not held back by Nagle's algorithm (TCP_NODELAY): without it every
   ack waited for the client's delayed ACK, some 40 ms.
 
+A stop (SIGTERM from systemd, Ctrl-C in `make run`) is clean: no new connection is taken,
+every screen is told to come back in a moment, every pending Markdown file is written, the
+database is closed, and the process exits 0 within a few seconds.
+
 Nothing here logs a client's address (the error log goes through the scrubbing filter).
 """
 
@@ -161,5 +165,72 @@ class _EventletServer:
         # One timeout for every read: it must outlast the websocket's ping (20 s + 20 s).
         eventlet.wsgi.server(self.listener, self.app, log_output=False, socket_timeout=45, keepalive=IDLE_SECONDS)
 
-    def stop(self) -> None:
+    def stop_accepting(self) -> None:
         self.listener.close()
+
+    def stop(self, timeout: float | None = None) -> None:
+        self.listener.close()
+
+
+def stop_cleanly(app: Any, server: Any) -> dict[int, str]:
+    """Stop taking connections, tell this worker's screens, write every pending file, close the
+    database; return the boards whose file could still not be written."""
+    from . import protocol as p
+    from .extensions import socketio
+
+    log.info("stopping: no new connections; writing the pending notes")
+    # Only stop accepting: closing the server would wake serve_forever(), which would end the
+    # process while the notes are still being written.
+    server.stop_accepting()
+    # No new command from now on (each is answered busy and kept by its phone); the running
+    # ones finish, so that the files written next hold every note acknowledged.
+    app.extensions["relais.lifecycle"].close(wait=3, sleep=socketio.sleep)
+    # This worker's screens only (ignore_queue): the other workers go on serving theirs.
+    socketio.server.manager.emit(p.SERVER_STOPPING, {}, namespace="/", ignore_queue=True)
+    behind = app.extensions["relais.mirror"].flush()
+    socketio.server.eio.disconnect()
+    app.extensions["relais.engine"].dispose()
+    if behind:
+        log.error("stopped with the Markdown notes of %s board(s) not written (see above why); "
+                  "they are rewritten from the database at the next start", len(behind))
+    return behind
+
+
+def run(app: Any, server: Any, async_mode: str, *, on_stop: Callable[[], None]) -> None:
+    """Serve until SIGTERM or SIGINT, then stop cleanly (and call on_stop)."""
+    import signal
+
+    if async_mode == "gevent":
+        import gevent
+
+        stopping: list[Any] = []
+
+        def stop() -> None:
+            try:
+                stop_cleanly(app, server)
+            finally:
+                server.stop(timeout=2)  # open connections get two seconds to finish
+
+        def on_signal() -> None:
+            if not stopping:  # a second Ctrl-C while stopping changes nothing
+                stopping.append(gevent.spawn(stop))
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            gevent.signal_handler(signum, on_signal)
+        server.serve_forever()
+        for greenlet in stopping:
+            greenlet.join()
+        on_stop()
+        return
+
+    def stop_eventlet(_signum: int, _frame: Any) -> None:
+        # eventlet cannot end its server while websockets are open: write, close, then leave.
+        stop_cleanly(app, server)
+        on_stop()
+        os._exit(0)
+
+    import os
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_eventlet)
+    server.serve_forever()

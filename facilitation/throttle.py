@@ -17,11 +17,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from . import protocol as p
 
@@ -45,6 +49,29 @@ POLICIES: dict[str, str] = {
 }
 
 limiter = Limiter(key_func=lambda: client_key(), headers_enabled=True, strategy="moving-window")
+
+# When the shared storage (Redis) does not answer within its short timeout, this worker counts
+# on its own, in memory, for a while: a limit must never hold an acknowledgement.
+FALLBACK_SECONDS = 5.0
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+_shared_down_until = 0.0
+
+
+def _strategy() -> Any:
+    return _fallback if time.monotonic() < _shared_down_until else limiter.limiter
+
+
+def _counted(call: Callable[[Any], Any]) -> Any:
+    """Run a counting call on the shared storage, or on this worker's own when it fails."""
+    global _shared_down_until
+    strategy = _strategy()
+    try:
+        return call(strategy)
+    except Exception:  # noqa: BLE001 - Redis away or slow: count here for a while
+        if strategy is _fallback:
+            raise
+        _shared_down_until = time.monotonic() + FALLBACK_SECONDS
+        return call(_fallback)
 
 
 def client_key() -> str:
@@ -80,7 +107,7 @@ class TooFast(Exception):
 
 def _retry_after(policy: str, key: str) -> int:
     """Seconds until every window of the policy that is full has room again."""
-    stats = [limiter.limiter.get_window_stats(item, policy, key) for item in _items(policy)]
+    stats = [_counted(lambda s, i=item: s.get_window_stats(i, policy, key)) for item in _items(policy)]
     waits = [s.reset_time - time.time() for s in stats if s.remaining <= 0]
     return max(1, int(max(waits, default=1)) + 1)
 
@@ -91,7 +118,7 @@ def hit(policy: str, *keys: str) -> None:
         return
     for key in keys:
         for item in _items(policy):
-            if not limiter.limiter.hit(item, policy, key):
+            if not _counted(lambda s, i=item, k=key: s.hit(i, policy, k)):
                 raise TooFast(_retry_after(policy, key))
 
 
@@ -99,7 +126,7 @@ def over(policy: str, key: str) -> bool:
     """Whether this key is over the policy now (without counting anything)."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return False
-    return not all(limiter.limiter.test(item, policy, key) for item in _items(policy))
+    return not all(_counted(lambda s, i=item: s.test(i, policy, key)) for item in _items(policy))
 
 
 def check_guesses(policy: str) -> None:
@@ -114,4 +141,4 @@ def missed(policy: str) -> None:
         return
     key = client_key()
     for item in _items(policy):
-        limiter.limiter.hit(item, policy, key)
+        _counted(lambda s, i=item: s.hit(i, policy, key))

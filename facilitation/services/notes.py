@@ -115,7 +115,8 @@ def move(
     group_id: int | None = None,
 ) -> Change:
     """Move a note to index among the loose notes of a column, or of a group (the facilitator
-    only); renumber where it left and where it went. The change carries {note, order}."""
+    only); renumber where it left and where it went. The change carries {note, order}, and
+    {left} when it changed container."""
     if not actor.facilitator:
         raise DomainError(p.NOT_FACILITATOR)
     note = _get_note(session, board, note_id)
@@ -125,8 +126,10 @@ def move(
         if group.column_id != column.id:
             raise DomainError(p.WRONG_BOARD, field="group")
     old_column, old_group = note.column_id, note.group_id
+    left = None
     if (old_column, old_group) != (column.id, group_id):
-        renumber_notes(session, old_column, old_group, container_ids(session, old_column, old_group, {note.id}))
+        left = container_ids(session, old_column, old_group, {note.id})
+        renumber_notes(session, old_column, old_group, left)
     order = container_ids(session, column.id, group_id, {note.id})
     order.insert(min(index, len(order)), note.id)
     note.column_id = column.id
@@ -134,7 +137,11 @@ def move(
     # One executemany, whatever the container's length.
     renumber_notes(session, column.id, group_id, order)
     session.refresh(note)
-    return _noted(session, board, p.NOTE_MOVED, note, {"note": note_form(note), "order": order}, note.author_id)
+    data = {"note": note_form(note), "order": order}
+    if left is not None:
+        # The container it left was renumbered too: every screen renumbers it the same way.
+        data["left"] = {"column": old_column, "group": old_group, "order": left}
+    return _noted(session, board, p.NOTE_MOVED, note, data, note.author_id)
 
 
 def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> Change:

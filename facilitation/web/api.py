@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext
 
 from .. import payloads as pl
 from .. import protocol as p
 from .. import throttle
-from ..db import get_session
+from ..db import DatabaseBusy, get_session
 from ..extensions import socketio
 from ..identity import grant_facilitator, is_facilitator
 from ..models import Event, Workshop
@@ -78,7 +78,11 @@ def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, statu
             try:
                 if body is not None:
                     kwargs["data"] = pl.parse(body, request.get_json(silent=True), whole="body")
-                result = view(*args, **kwargs)
+                if method == "GET":
+                    result = view(*args, **kwargs)
+                else:
+                    with current_app.extensions["relais.lifecycle"].command():
+                        result = view(*args, **kwargs)
             except pl.PayloadError as exc:
                 db.rollback()
                 return jsonify(p.error(exc.code, gettext(p.MESSAGES[exc.code]), field=exc.field)), 400
@@ -86,6 +90,11 @@ def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, statu
                 db.rollback()
                 error, status_code = error_body(exc)
                 return jsonify(error), status_code
+            except DatabaseBusy:
+                db.rollback()
+                refused = jsonify(p.error(p.BUSY, gettext(p.MESSAGES[p.BUSY]), retry_after=2))
+                refused.headers["Retry-After"] = "2"
+                return refused, 503
             except throttle.TooFast as exc:
                 db.rollback()
                 refused = jsonify(p.error(p.TOO_FAST, gettext(p.MESSAGES[p.TOO_FAST]), retry_after=exc.retry_after))

@@ -18,6 +18,7 @@ from ..services import DomainError
 from ..services import events as event_service
 
 HTTP_STATUS = {
+    p.BUSY: 503,
     p.CROSS_SITE: 403,
     p.NOT_FOUND: 404,
     p.FORBIDDEN: 403,

@@ -20,10 +20,10 @@ from flask import (
 )
 from flask_babel import force_locale, gettext
 
+from .. import health, throttle
 from .. import payloads as pl
 from .. import protocol as p
-from .. import throttle
-from ..db import get_session
+from ..db import DatabaseBusy, get_session
 from ..export.markdown import board_markdown
 from ..i18n import phase_labels
 from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
@@ -131,9 +131,18 @@ def favicon() -> Response:
 
 
 @bp.get("/healthz")
-def healthz() -> dict:
-    """Liveness check for a reverse proxy or a supervisor."""
-    return {"ok": True}
+def healthz() -> Response:
+    """Liveness: the process answers (200), with what it knows of its database, Redis and files."""
+    return jsonify({"ok": True, **health.report(current_app)})
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Readiness: 200 when the database and Redis answer and the Markdown files are whole,
+    else 503 with the reasons (for nginx, a load balancer or a monitor)."""
+    report = health.report(current_app)
+    ready = health.is_ready(report)
+    return jsonify({"ok": ready, **report}), 200 if ready else 503
 
 
 @bp.get("/<code>")
@@ -285,6 +294,16 @@ def forbidden(exc: Exception) -> Response | tuple[str, int]:
         return _api_error(p.NOT_FACILITATOR, 403)
     message = gettext("Open the secret facilitator link you received when the event was created.")
     return render_template("error.html", title=gettext("Facilitators only"), message=message), 403
+
+
+@bp.app_errorhandler(DatabaseBusy)
+def busy(_exc: Exception) -> Response | tuple[str, int]:
+    """Another process held the database for too long: try again in a moment."""
+    get_session().rollback()
+    response = _api_error(p.BUSY, 503, retry_after=2) or make_response(render_template(
+        "error.html", title=gettext("One moment"), message=gettext(p.MESSAGES[p.BUSY])), 503)
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 @bp.app_errorhandler(throttle.TooFast)

@@ -151,6 +151,16 @@ export function startBoard(mode, extra = {}) {
       link.socket.disconnect();
       link.socket.connect();
     },
+    files: (state) => {
+      const box = document.getElementById("files-warning");
+      if (!box) return;
+      box.hidden = state.ok;
+      if (!state.ok) box.textContent = t("files_behind").replace("{cause}", t(`cause_${state.cause || "other"}`));
+    },
+    stopping: () => {
+      status.dataset.state = "reconnecting";
+      status.textContent = t("server_stopping");
+    },
     slowed: (error) => {
       status.dataset.state = "reconnecting";
       status.textContent = error.message || t("too_fast");

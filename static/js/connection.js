@@ -74,6 +74,17 @@ export class BoardLink {
     this.socket.on("access:revoked", (data) => {
       if (data && data.board === this.board) this.h.revoked?.();
     });
+    // Consoles: the board's Markdown file is behind (a full disk...) or whole again.
+    this.socket.on("files:state", (data) => {
+      if (data && data.board === this.board) this.h.files?.(data);
+    });
+    // Every few seconds, the board's current seq: behind it (a broadcast lost on the way
+    // between two workers), this screen catches up.
+    this.socket.on("board:seq", (data) => {
+      if (data && data.board === this.board && this.joined && this.seq !== null && data.seq > this.seq) this.join();
+    });
+    // The server is stopping (a restart, the laptop closing): the socket will reconnect by itself.
+    this.socket.on("server:stopping", () => this.h.stopping?.());
     window.addEventListener("online", () => {
       this.status();
       this.flush();
@@ -121,6 +132,7 @@ export class BoardLink {
         this.h.rejected?.({ event: "board:join", payload }, ack.error);
         return;
       }
+      if (ack.files) this.h.files?.(ack.files);
       if (ack.board) {
         this.seq = ack.board.seq;
         this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
@@ -199,8 +211,9 @@ export class BoardLink {
         setTimeout(() => this.flush(), 2000 * item.tries);
         return;
       }
-      if (!ack.ok && ack.error.code === "too_fast") {
-        // Over a rate limit: keep it, and send it again when the server says it may.
+      if (!ack.ok && (ack.error.code === "too_fast" || ack.error.code === "busy")) {
+        // Over a rate limit, or a server busy (its database locked, or stopping): keep it, and
+        // send it again when the server says it may.
         this.h.slowed?.(ack.error);
         this.sending = true;
         setTimeout(() => { this.sending = false; this.flush(); }, 1000 * (ack.error.retry_after || 5));

@@ -1,5 +1,7 @@
 // Rendering a board: columns of notes, kept in step with changes by id, so that
-// a note being edited or dragged is never thrown away by a redraw.
+// a note being edited or dragged is never thrown away by a redraw. What the board holds,
+// and how a change alters it, is board_state.js; this module only draws it.
+import { BoardState } from "./board_state.js";
 import { limit, t } from "./i18n.js";
 
 function el(tag, attrs = {}, ...children) {
@@ -26,8 +28,7 @@ export class BoardView {
     this.root = root;
     this.mode = mode;
     this.actions = actions;
-    this.columns = [];
-    this.notes = new Map(); // id -> note
+    this.board = new BoardState();
     this.elements = new Map(); // id -> element
     this.lists = new Map(); // column id -> <ul>
     this.mine = new Set();
@@ -36,14 +37,19 @@ export class BoardView {
     this.facilitator = mode === "console";
     this.frozen = false; // true while a note is dragged
     this.draftPrefix = null; // localStorage prefix for edits in progress (survive a reload)
-    this.state = { phase: "collect", private: false, locked: false, anonymity: "shown", timer: null, spotlight: null };
-    this.groups = new Map(); // id -> group
     this.groupNodes = new Map(); // id -> {node, list, title, count, tools}
     this.holders = new Map(); // column id -> element holding its groups
-    this.counts = null; // notes per column while writing is private
-    this.vote = null; // the current vote, with .mine = {left, dots}
-    this.actionList = [];
   }
+
+  // What the board holds lives in this.board (board_state.js); these read it.
+  get notes() { return this.board.notes; }
+  get groups() { return this.board.groups; }
+  get columns() { return this.board.columns; }
+  get state() { return this.board.state; }
+  get counts() { return this.board.counts; }
+  get actionList() { return this.board.actions; }
+  get vote() { return this.board.vote; }
+  set vote(vote) { this.board.vote = vote; }
 
   draft(id, value) {
     if (!this.draftPrefix) return null;
@@ -60,18 +66,14 @@ export class BoardView {
 
   load(board, mine, facilitator) {
     this.facilitator = this.facilitator || (facilitator && this.mode === "console");
-    this.notes = new Map(board.notes.map((n) => [n.id, n]));
+    this.board.load(board);
     for (const id of [...this.elements.keys()]) {
       if (!this.notes.has(id)) {
         this.elements.get(id).remove();
         this.elements.delete(id);
       }
     }
-    this.state = board.state;
-    this.counts = board.counts;
-    this.vote = board.vote;
-    this.actionList = board.actions || [];
-    this.setGroups(board.groups || []);
+    this.dropGroupNodes();
     this.setMine(mine, false);
     this.setColumns(board.columns);
     this.actions.workshop?.(board.workshop);
@@ -94,54 +96,13 @@ export class BoardView {
   }
 
   apply(name, data) {
-    switch (name) {
-      case "note:added":
-      case "note:edited":
-        this.upsert(data.note);
-        break;
-      case "note:moved": {
-        this.upsert(data.note, true);
-        data.order.forEach((id, index) => {
-          const note = this.notes.get(id);
-          if (note) note.position = index;
-        });
-        break;
-      }
-      case "note:deleted":
-        this.removeNote(data.note);
-        break;
-      case "note:purged":
-        for (const id of data.notes) this.removeNote(id);
-        break;
-      case "board:columns":
-        this.setColumns(data.columns);
-        break;
-      case "board:workshop":
-        this.actions.workshop?.(data.workshop);
-        break;
-      case "board:state":
-        this.state = data.state;
-        break;
-      case "board:counts":
-        this.counts = data.counts;
-        break;
-      case "board:groups":
-        this.setGroups(data.groups);
-        for (const p of data.notes) {
-          const note = this.notes.get(p.id);
-          if (note) Object.assign(note, { column: p.column, group: p.group, position: p.position });
-        }
-        break;
-      case "board:vote": {
-        const mine = this.vote && this.vote.id === data.vote.id ? this.vote.mine : { left: data.vote.budget, dots: {} };
-        this.vote = { ...data.vote, mine };
-        break;
-      }
-      case "board:actions":
-        this.actionList = data.actions;
-        break;
-    }
-    if (name.startsWith("board:") && name !== "board:columns") this.refreshAll();
+    const touched = this.board.apply(name, data);
+    for (const id of touched.removed) this.dropNote(id);
+    for (const id of new Set(touched.notes)) this.refresh(id);
+    if (name === "board:columns") this.setColumns(this.board.columns);
+    else if (name === "board:workshop") this.actions.workshop?.(this.board.workshop);
+    if (name === "board:groups") this.dropGroupNodes();
+    if (touched.board && name !== "board:columns") this.refreshAll();
     else this.place();
   }
 
@@ -152,15 +113,14 @@ export class BoardView {
     this.refreshAll();
   }
 
-  setGroups(groups) {
-    this.groups = new Map(groups.map((g) => [g.id, g]));
+  /** Remove the drawn groups that the board no longer has. */
+  dropGroupNodes() {
     for (const [id, node] of [...this.groupNodes]) {
       if (!this.groups.has(id)) {
         node.node.remove();
         this.groupNodes.delete(id);
       }
     }
-    for (const note of this.notes.values()) if (note.group && !this.groups.has(note.group)) note.group = null;
   }
 
   refreshAll() {
@@ -226,14 +186,16 @@ export class BoardView {
 
   /** Insert or update a note; an older version never replaces a newer one. */
   upsert(note, force = false) {
-    const known = this.notes.get(note.id);
-    if (known && known.version > note.version && !force) return;
-    this.notes.set(note.id, { ...known, ...note });
-    this.refresh(note.id);
+    if (this.board.upsert(note, force)) this.refresh(note.id);
   }
 
   removeNote(id) {
     this.notes.delete(id);
+    this.dropNote(id);
+  }
+
+  /** Forget the drawn element of a note that is gone. */
+  dropNote(id) {
     this.elements.get(id)?.remove();
     this.elements.delete(id);
     this.editing.delete(id);
@@ -246,7 +208,7 @@ export class BoardView {
   }
 
   setColumns(columns) {
-    this.columns = [...columns].sort((a, b) => a.position - b.position);
+    this.board.columns = [...columns].sort((a, b) => a.position - b.position);
     const old = this.lists;
     const oldHolders = this.holders;
     this.lists = new Map();
@@ -336,10 +298,10 @@ export class BoardView {
     if (this.frozen) return;
     const containers = new Map(); // list element -> notes
     for (const [columnId, list] of this.lists) containers.set(list, []);
-    for (const g of this.groupNodes.values()) containers.set(g.list, []);
+    for (const group of this.groups.values()) containers.set(this.groupNode(group).list, []);
     for (const note of this.notes.values()) {
-      const group = note.group && this.groupNodes.get(note.group);
-      const list = group && this.groups.get(note.group)?.column === note.column ? group.list : this.lists.get(note.column);
+      const group = Number(this.board.containerOf(note).split(":")[1]);
+      const list = group ? this.groupNodes.get(group).list : this.lists.get(note.column);
       containers.get(list)?.push(note);
     }
     for (const [columnId, holder] of this.holders) {
