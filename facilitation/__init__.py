@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
     from . import config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, throttle
     from .extensions import babel, socketio
-    from .web import api, pages
+    from .web import api, meeting, pages
 
     instance = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
     if test_config and "INSTANCE_PATH" in test_config:
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mirror.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(meeting.bp)
 
     from . import realtime  # noqa: F401  (registers the socket handlers)
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
+
+from . import dates
 
 LANGUAGES = ("fr", "en")
+
+
+def current_language() -> str:
+    """The language of this request: fr, nl or en."""
+    return str(get_locale() or "fr").split("_")[0]
 
 
 def select_locale() -> str:
@@ -29,6 +37,48 @@ def phase_labels() -> list[tuple[str, str]]:
     ]
 
 
+def programme_kind_labels() -> dict[str, str]:
+    """The kinds of a time of the programme, named in this request's language."""
+    return {
+        "round": gettext("Presentations (tour de table)"),
+        "workshops": gettext("Workshops"),
+        "plenary": gettext("Plenary"),
+        "break": gettext("Break"),
+        "text": gettext("Other"),
+    }
+
+
+# Numbers whose plural form each language's rules pick (CLDR categories one, many, other).
+SAMPLES = {"one": 1, "many": 1_000_000, "other": 2}
+
+
+def _forms(pick: Callable[[int], str]) -> dict[str, str]:
+    """A count's forms in this request's language, by plural category, with {n} for the number;
+    the browser picks one with Intl.PluralRules (static/js/i18n.js, count())."""
+    return {category: pick(n) for category, n in SAMPLES.items()}
+
+
+def js_plurals() -> dict[str, dict[str, str]]:
+    """Every count the browser scripts show, as plural forms (ngettext, never "1 notes")."""
+    return {
+        "dots": _forms(lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n="{n}")),
+        "points": _forms(lambda n: ngettext("%(n)s pt", "%(n)s pts", n, n="{n}")),
+        "people": _forms(lambda n: ngettext("%(n)s person", "%(n)s people", n, n="{n}")),
+        "chars_left": _forms(lambda n: ngettext("%(n)s character left", "%(n)s characters left", n,
+                                                n="{n}")),
+        "dots_left": _forms(lambda n: ngettext("You have %(n)s dot left of {budget}.",
+                                               "You have %(n)s dots left of {budget}.", n, n="{n}")),
+        "my_dots": _forms(lambda n: ngettext("%(n)s of your dots here", "%(n)s of your dots here", n,
+                                             n="{n}")),
+        "private_count": _forms(lambda n: ngettext("%(n)s note written (private for now)",
+                                                   "%(n)s notes written (private for now)", n, n="{n}")),
+        "notes": _forms(lambda n: ngettext("%(n)s note", "%(n)s notes", n, n="{n}")),
+        "questions": _forms(lambda n: ngettext("%(n)s question or note", "%(n)s questions or notes", n,
+                                               n="{n}")),
+        "minutes": _forms(lambda n: ngettext("%(n)s minute", "%(n)s minutes", n, n="{n}")),
+    }
+
+
 def js_strings() -> dict[str, str]:
     """The strings the browser scripts show, translated for this request."""
     return {
@@ -44,7 +94,6 @@ def js_strings() -> dict[str, str]:
         "confirm_delete_column": gettext("Delete this column?"),
         "confirm_delete_workshop": gettext("Delete this workshop and all its notes?"),
         "confirm_delete_org": gettext("Remove this organisation from the list?"),
-        "chars_left": gettext("characters left"),
         "empty_column": gettext("No notes yet"),
         "rename": gettext("Rename"),
         "error": gettext("Something went wrong."),
@@ -75,22 +124,15 @@ def js_strings() -> dict[str, str]:
         "help_discuss": gettext("Discussion time: here are the results and the actions."),
         "help_closed": gettext("This workshop is closed. Thank you! You can still read the board."),
         "private_notice": gettext("Private writing: only you see your notes until the facilitator reveals them all."),
-        "private_count": gettext("{n} notes written (private for now)"),
         "projector_private": gettext("Private writing: the notes will appear all together."),
         "projector_closed": gettext("Workshop closed. Thank you!"),
         "vote_soon": gettext("The vote will open in a moment."),
         "vote_closed": gettext("The vote is closed."),
-        "vote_progress": gettext("{cast} dots from {voters} people"),
-        "dots_left": gettext("You have {left} of {budget} dots left."),
-        "dots_left_one": gettext("You have 1 of {budget} dots left."),
+        "vote_progress": gettext("{dots} from {people}"),
         "vote_notes_help": gettext("Tap + to give a dot to a note, − to take it back."),
         "vote_groups_help": gettext("Tap + to give a dot to a group, − to take it back."),
         "add_dot": gettext("Give a dot"),
         "take_back": gettext("Take a dot back"),
-        "my_dots": gettext("of your dots here"),
-        "dot": gettext("dot"),
-        "dots": gettext("dots"),
-        "dots_short": gettext("pts"),
         "results": gettext("Vote results"),
         "actions": gettext("Actions"),
         "no_actions": gettext("No actions yet."),
@@ -106,11 +148,51 @@ def js_strings() -> dict[str, str]:
         "nothing_lit": gettext("Nothing in the spotlight."),
         "lit": gettext("In the spotlight:"),
         "vote_none": gettext("No vote yet. Move to the Vote step to open one."),
-        "vote_open_status": gettext("Vote open: {cast} dots from {voters} people."),
-        "vote_closed_status": gettext("Vote closed: {cast} dots from {voters} people."),
+        "vote_open_status": gettext("Vote open: {dots} from {people}."),
+        "vote_closed_status": gettext("Vote closed: {dots} from {people}."),
+        # the bilan, on a note
+        "not_in_bilan": gettext("Not in the bilan"),
+        "bilan_keep_out": gettext("Keep out of the bilan"),
+        "bilan_let_in": gettext("Put back in the bilan"),
+        # the meeting: programme, cards, round, plenary
+        **{f"kind_{kind}": label for kind, label in programme_kind_labels().items()},
+        "kind_question": gettext("Question:"),
+        "kind_note": gettext("Note:"),
+        "kind": gettext("Kind"),
+        "day": gettext("Day"),
+        "starts_at": gettext("Starts at"),
+        "ends_at": gettext("Ends at"),
+        "title": gettext("Title"),
+        "room": gettext("Room"),
+        "details": gettext("Details"),
+        "time_slot": gettext("Time slot"),
+        "slot": gettext("Time of the programme"),
+        "no_slot": gettext("Not in the programme"),
+        "summary": gettext("Summary for the bilan (Markdown)"),
+        "add_to_programme": gettext("Add to the programme"),
+        "confirm_delete_item": gettext("Remove this time from the programme?"),
+        "set_dates_first": gettext("Set the event’s first and last day (Event details, below) to write its programme."),
+        "on_subject": gettext("What it already does on the subject"),
+        "contact": gettext("Contact:"),
+        "card": gettext("Card"),
+        "card_empty": gettext("This card is still empty."),
+        "card_ready": gettext("Card ready"),
+        "card_not_ready": gettext("card not ready"),
+        "host": gettext("Host"),
+        "turn": gettext("Turn"),
+        "next_card": gettext("Next:"),
+        "round_not_started": gettext("The round has not started (or is over)."),
+        "all_in_turn": gettext("Every workshop in turn"),
+        "no_results_yet": gettext("No vote revealed yet."),
+        "next_meeting": gettext("What next? The next meeting, who takes over (Markdown)"),
+        "bilan_pseudonyms": gettext("Name people in the bilan (their pseudonyms, where the board showed them)"),
+        "files_language": gettext("Language of the notes and the bilan"),
+        "time_zone": gettext("Time zone of the programme"),
     }
 
 
 def template_globals() -> dict[str, Any]:
     """Helpers every template may use."""
-    return {"current_language": lambda: str(get_locale() or "fr"), "js_strings": js_strings}
+    return {"current_language": current_language, "js_strings": js_strings, "js_plurals": js_plurals,
+            "day_label": lambda day: dates.day(day, current_language()),
+            "event_dates": lambda event: dates.event_dates(event.starts_on, event.ends_on, current_language())}

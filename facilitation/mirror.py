@@ -1,7 +1,9 @@
-"""Keeps NOTES_DIR/<event>/<workshop>.md in step with each board, a moment after each change,
-whatever the disk does.
+"""Keeps NOTES_DIR/<event>/<workshop>.md in step with each board, and NOTES_DIR/<event>/bilan.md
+with the whole event, a moment after each change, whatever the disk does.
 
-Changes to one board within MIRROR_DELAY seconds are written once. The database is the source
+A file is named by a key: ("board", board id) or ("bilan", event id). Writing a board's file
+schedules its event's bilan next (the bilan holds every board). Changes to one file within
+MIRROR_DELAY seconds are written once. The database is the source
 of truth; the files are rewritten from it, so several workers writing the same file is
 harmless (each write is atomic: a temporary file, then a rename; it needs room for both).
 
@@ -20,22 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import protocol as p
-from .export.files import replace_board_file
-from .export.markdown import board_markdown, slugify
+from .export.bilan import bilan_markdown
+from .export.files import replace_board_file, write_atomic
+from .export.markdown import Labels, board_markdown, slugify
 from .extensions import socketio
+from .i18n import programme_kind_labels
 from .models import Board, Event
 from .security import log_failure
-from .services.access import credentials, room_key
-from .services.presenters import MARKDOWN
+from .services.access import credentials, event_credentials, room_key
+from .services.presenters import MARKDOWN, Bilan, MarkdownNote
 
 log = logging.getLogger("relais.mirror")
 
 # Seconds before each new try of a failed write; then the last, again and again.
 RETRY_DELAYS = (0.5, 1, 2, 4, 5)
+BOARD, BILAN = "board", "bilan"
+BILAN_FILE = "bilan.md"
+Key = tuple[str, int]  # (BOARD, board id) or (BILAN, event id)
 CAUSES = {errno.ENOSPC: "no_space", errno.EDQUOT: "no_space", errno.EROFS: "read_only",
           errno.EACCES: "permission", errno.EPERM: "permission"}
 # What the log says of each cause (never a note's text).
@@ -50,93 +58,108 @@ def cause_of(exc: OSError) -> str:
 
 @dataclass
 class Failing:
-    """A board whose file could not be written: why, and how many tries so far."""
+    """A file that could not be written: why, and how many tries so far."""
 
     cause: str
     tries: int = 0
 
 
 class Mirror:
-    """The boards of this process whose file waits to be written, and those failing."""
+    """The files of this process that wait to be written, and those failing."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.pending: set[int] = set()
-        self.failing: dict[int, Failing] = {}
+        self.pending: set[Key] = set()
+        self.failing: dict[Key, Failing] = {}
         self.running = 0  # scheduled or retrying writes, not yet finished
         self.lock = threading.Lock()
 
-    def schedule(self, board_id: int) -> None:
-        """Write this board's file shortly (once per burst of changes)."""
+    def schedule(self, key: Key) -> None:
+        """Write this file shortly (once per burst of changes)."""
         with self.lock:
-            if board_id in self.pending or board_id in self.failing:
+            if key in self.pending or key in self.failing:
                 return  # a write (or a retry) is on its way and will read the latest state
-            self.pending.add(board_id)
+            self.pending.add(key)
             self.running += 1
-        socketio.start_background_task(self._write_later, board_id)
+        socketio.start_background_task(self._write_later, key)
 
-    def _write_later(self, board_id: int) -> None:
+    def _write_later(self, key: Key) -> None:
         try:
             socketio.sleep(self.app.config["MIRROR_DELAY"])
             while True:
                 with self.lock:
-                    self.pending.discard(board_id)  # changes from now on schedule another write
-                if self.write(board_id):
+                    self.pending.discard(key)  # changes from now on schedule another write
+                if self.write(key):
                     return
-                tries = self.failing[board_id].tries
+                tries = self.failing[key].tries
                 socketio.sleep(RETRY_DELAYS[min(tries, len(RETRY_DELAYS)) - 1])
         finally:
             with self.lock:
                 self.running -= 1
 
-    def write(self, board_id: int) -> bool:
-        """Rewrite one board's file now; False when it failed (it will be tried again)."""
+    def write(self, key: Key, *, follow: bool = True) -> bool:
+        """Rewrite one file now; False when it failed (it will be tried again). A board's
+        write then schedules its event's bilan, unless follow is False."""
+        kind, ident = key
         try:
-            write_board(self.app, board_id)
+            event_id = (write_board if kind == BOARD else write_bilan)(self.app, ident)
         except OSError as exc:
             cause = cause_of(exc)
             with self.lock:
-                failing = self.failing.setdefault(board_id, Failing(cause))
+                failing = self.failing.setdefault(key, Failing(cause))
                 failing.cause = cause
                 failing.tries += 1
                 first = failing.tries == 1
             if first:
-                log.warning("Markdown note of board %s behind: %s (NOTES_DIR); retrying", board_id, SAID[cause])
-                self._tell(board_id, cause)
+                log.warning("Markdown file of %s %s behind: %s (NOTES_DIR); retrying", kind, ident, SAID[cause])
+                self._tell(key, cause)
             return False
         except Exception as exc:  # a bug, not the disk: say so, and do not retry forever
-            log_failure(f"could not write the Markdown note of board {board_id}", exc, log)
+            log_failure(f"could not write the Markdown file of {kind} {ident}", exc, log)
             return True
         with self.lock:
-            healed = self.failing.pop(board_id, None)
+            healed = self.failing.pop(key, None)
         if healed is not None:
-            log.warning("Markdown note of board %s written again after %s tries", board_id, healed.tries + 1)
-            self._tell(board_id, None)
+            log.warning("Markdown file of %s %s written again after %s tries", kind, ident, healed.tries + 1)
+            self._tell(key, None)
+        if follow and kind == BOARD and event_id is not None:
+            self.schedule((BILAN, event_id))
         return True
 
-    def _tell(self, board_id: int, cause: str | None) -> None:
-        """Tell the board's consoles whether its file is behind (and why) or whole again."""
+    def _tell(self, key: Key, cause: str | None) -> None:
+        """Tell the consoles of the board (or of the event, for its bilan) whether its file is
+        behind (and why) or whole again."""
+        kind, ident = key
         with self.app.app_context():
             from .db import get_session
 
-            board = get_session().get(Board, board_id)
-            if board is None:
+            found = get_session().get(Board if kind == BOARD else Event, ident)
+            if found is None:
                 return
-            rooms = [p.facilitators_room(board_id, room_key(c)) for c in credentials(board)]
-        socketio.emit(p.FILES_STATE, {"board": board_id, "ok": cause is None, "cause": cause}, to=rooms)
+            if kind == BOARD:
+                rooms = [p.facilitators_room(ident, room_key(c)) for c in credentials(found)]
+            else:
+                rooms = [p.event_facilitators_room(ident, room_key(c)) for c in event_credentials(found)]
+        socketio.emit(p.FILES_STATE, {kind: ident, "ok": cause is None, "cause": cause}, to=rooms)
 
-    def behind(self) -> dict[int, str]:
-        """Boards whose file could not be written yet, with the cause."""
+    def behind(self) -> dict[Key, str]:
+        """Files that could not be written yet, with the cause."""
         with self.lock:
-            return {board_id: f.cause for board_id, f in self.failing.items()}
+            return {key: f.cause for key, f in self.failing.items()}
 
-    def flush(self) -> dict[int, str]:
-        """Write every pending or failing board now (a clean stop); return those still failing."""
+    def flush(self) -> dict[Key, str]:
+        """Write every pending or failing file now (a clean stop), boards before bilans;
+        return those still failing."""
         with self.lock:
-            ids = sorted(self.pending | set(self.failing))
+            keys = sorted(self.pending | set(self.failing))
             self.pending.clear()
-        for board_id in ids:
-            self.write(board_id)
+        for key in keys:
+            self.write(key)
+        with self.lock:  # the bilans the board writes have just asked for
+            bilans = sorted(k for k in self.pending if k[0] == BILAN)
+            self.pending.difference_update(bilans)
+        for key in bilans:
+            self.write(key)
         return self.behind()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -148,33 +171,69 @@ class Mirror:
         return not self.running
 
 
-def markdown_labels() -> dict[str, str]:
+def bilan_labels() -> Labels:
+    """The words of the bilan that are not data, in the current language."""
+    return {
+        **markdown_labels(),
+        "hosted_by": gettext("Hosted by"),
+        "organisations": gettext("Organisations present"),
+        "on_subject": gettext("What it already does on the subject"),
+        "contact": gettext("Contact:"),
+        "remarks": gettext("Questions and notes from the round"),
+        "none": gettext("(nothing yet)"),
+        "programme": gettext("Programme"),
+        "workshop": gettext("Workshop:"),
+        "summary": gettext("Summary"),
+        "actions_by_owner": gettext("Actions by organisation"),
+        "nobody_yet": gettext("Nobody has taken these on yet"),
+        "next": gettext("What next?"),
+        **{f"kind_{kind}": label for kind, label in programme_kind_labels().items()},
+        "kind_question": gettext("Question:"),
+        "kind_note": gettext("Note:"),
+    }
+
+
+def markdown_labels() -> Labels:
     """The words of a Markdown note that are not data, in the current language."""
     return {
         "question": gettext("Question:"),
         "empty": gettext("(no notes)"),
-        "hidden": gettext("{n} notes written privately, not revealed yet"),
+        "hidden": lambda n: ngettext("%(n)s note written privately, not revealed yet",
+                                     "%(n)s notes written privately, not revealed yet", n, n=n),
         "ungrouped": gettext("Other notes"),
         "ranking": gettext("Vote results"),
-        "dot": gettext("dot"),
-        "dots": gettext("dots"),
+        "dots": lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n=n),
         "no_votes": gettext("(no votes)"),
         "actions": gettext("Actions"),
         "due": gettext("by"),
     }
 
 
+def event_folder(event: Event) -> str:
+    """The folder of an event's files under NOTES_DIR: <event-slug>-<code>."""
+    return f"{slugify(event.title)}-{event.code}"
+
+
 def board_file_parts(board: Board) -> tuple[str, str]:
     """Folder and file stem of a board's note: <event-slug>-<code>, <workshop-slug>-<board id>."""
-    event: Event = board.workshop.event
-    return (
-        f"{slugify(event.title)}-{event.code}",
-        f"{slugify(board.workshop.title)}-{board.id}",
-    )
+    return event_folder(board.workshop.event), f"{slugify(board.workshop.title)}-{board.id}"
 
 
-def write_board(app: Flask, board_id: int) -> Path | None:
-    """Rewrite one board's Markdown file from the database."""
+def board_text(session: Session, board: Board, audience: MarkdownNote = MARKDOWN) -> str:
+    """A board's Markdown note as this audience sees it (the room's, by default), in its
+    event's language (the note is part of the report)."""
+    with force_locale(board.event.language):
+        return board_markdown(audience.document(session, board), markdown_labels())
+
+
+def bilan_text(session: Session, event: Event) -> str:
+    """The event's bilan as Markdown, in the event's language."""
+    with force_locale(event.language):
+        return bilan_markdown(Bilan(event).whole(session), bilan_labels())
+
+
+def write_board(app: Flask, board_id: int) -> int | None:
+    """Rewrite one board's Markdown file from the database; its event's id (None: gone)."""
     with app.app_context():
         from .db import get_session
 
@@ -182,15 +241,32 @@ def write_board(app: Flask, board_id: int) -> Path | None:
         board = db.get(Board, board_id)
         if board is None:
             return None
-        with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
-            text = board_markdown(MARKDOWN.document(db, board), markdown_labels())
+        text = board_text(db, board)
         folder, stem = board_file_parts(board)
-        return replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
+        replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
+        return board.event_id
+
+
+def write_bilan(app: Flask, event_id: int) -> None:
+    """Rewrite an event's bilan.md from the database."""
+    with app.app_context():
+        from .db import get_session
+
+        db = get_session()
+        event = db.get(Event, event_id)
+        if event is None:
+            return
+        write_atomic(Path(app.config["NOTES_DIR"]) / event_folder(event) / BILAN_FILE, bilan_text(db, event))
 
 
 def schedule_mirror(board_id: int) -> None:
-    """Ask for the board's file to be rewritten shortly (once per burst of changes)."""
-    current_app.extensions["relais.mirror"].schedule(board_id)
+    """Ask for the board's file (and then its event's bilan) to be rewritten shortly."""
+    current_app.extensions["relais.mirror"].schedule((BOARD, board_id))
+
+
+def schedule_bilan(event_id: int) -> None:
+    """Ask for the event's bilan to be rewritten shortly (a card, the programme, a summary changed)."""
+    current_app.extensions["relais.mirror"].schedule((BILAN, event_id))
 
 
 def wait_idle(app: Flask, timeout: float = 10.0) -> bool:
@@ -199,17 +275,18 @@ def wait_idle(app: Flask, timeout: float = 10.0) -> bool:
 
 
 def write_all(app: Flask) -> int:
-    """Rewrite every board's file (at start-up, so a crash never leaves a stale note); a board
-    that cannot be written is retried like any other."""
+    """Rewrite every board's file and every bilan (at start-up, so a crash never leaves a stale
+    note); a file that cannot be written is retried like any other."""
     with app.app_context():
         from .db import get_session
 
-        ids = list(get_session().scalars(select(Board.id)))
+        keys = [(BOARD, i) for i in get_session().scalars(select(Board.id))]
+        keys += [(BILAN, i) for i in get_session().scalars(select(Event.id))]
     mirror: Mirror = app.extensions["relais.mirror"]
-    for board_id in ids:
-        if not mirror.write(board_id):
-            mirror.schedule(board_id)
-    return len(ids)
+    for key in keys:
+        if not mirror.write(key, follow=False):
+            mirror.schedule(key)
+    return len(keys)
 
 
 def init_app(app: Flask) -> None:

@@ -14,8 +14,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -44,6 +46,19 @@ class Event(Base):
     # sha256 of the facilitator token; the token itself is shown once and never stored.
     facilitator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where the programme's times are (now / next follow this zone) and the language of its files.
+    timezone: Mapped[str] = mapped_column(String(40), default="Europe/Paris", server_default="Europe/Paris")
+    language: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
+    # The bilan: "Et après ?" (the next meeting, who takes over), and whether it names people.
+    next_meeting: Mapped[str] = mapped_column(Text, default="", server_default="")
+    bilan_pseudonyms: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The live parts of the whole event (the tour de table, the plenary screen) share one seq.
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    round_organisation_id: Mapped[int | None] = mapped_column(Integer)  # the card on the screen now
+    round_timer_ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    round_timer_left_ms: Mapped[int | None] = mapped_column(Integer)
+    round_timer_total_ms: Mapped[int | None] = mapped_column(Integer)
+    plenary_workshop_id: Mapped[int | None] = mapped_column(Integer)  # None: every workshop in turn
 
     organisations: Mapped[list[Organisation]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Organisation.name"
@@ -52,6 +67,11 @@ class Event(Base):
         back_populates="event",
         cascade="all, delete-orphan",
         order_by="(Workshop.day, Workshop.time_slot, Workshop.position, Workshop.id)",
+    )
+    programme: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="(ProgrammeItem.day, ProgrammeItem.starts_at, ProgrammeItem.position, ProgrammeItem.id)",
     )
 
 
@@ -66,6 +86,14 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(120))
     city: Mapped[str] = mapped_column(String(80), default="")
     country: Mapped[str] = mapped_column(String(80), default="")
+    # Its card for the tour de table: filled in by its members or the facilitator.
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")  # what it is and does
+    on_subject: Mapped[str] = mapped_column(Text, default="", server_default="")  # on the meeting's subject
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    card_ready: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # its turn in the round
+    is_host: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     event: Mapped[Event] = relationship(back_populates="organisations")
 
@@ -83,6 +111,10 @@ class Workshop(Base):
     time_slot: Mapped[str] = mapped_column(String(40), default="")
     room: Mapped[str] = mapped_column(String(80), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The facilitator's own summary, for the bilan (Markdown).
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The programme's workshops slot it runs in (several workshops share one, in parallel).
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("programme_items.id", ondelete="SET NULL"), index=True)
 
     event: Mapped[Event] = relationship(back_populates="workshops")
     board: Mapped[Board] = relationship(
@@ -177,8 +209,46 @@ class Note(Base):
     edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Notes of a group are ordered among themselves; loose notes among the loose ones.
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
+    # False: "not for the bilan" (its author or the facilitator said so); it stays on the board.
+    for_bilan: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+class ProgrammeItem(Base):
+    """A time of the programme: a round of presentations, workshops in parallel, a plenary,
+    a break, or free text; on one day of the event, from a start to an end (local times)."""
+
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    starts_at: Mapped[dt.time] = mapped_column(Time)
+    ends_at: Mapped[dt.time] = mapped_column(Time)  # before starts_at: it ends after midnight
+    kind: Mapped[str] = mapped_column(String(12))  # round, workshops, plenary, break, text
+    title: Mapped[str] = mapped_column(String(120), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    room: Mapped[str] = mapped_column(String(80), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="programme")
+    workshops: Mapped[list[Workshop]] = relationship(order_by="(Workshop.position, Workshop.id)")
+
+
+class CardNote(Base):
+    """A question or a note a participant posted to an organisation's card during the round."""
+
+    __tablename__ = "card_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(8), default="question")  # question or note
+    text: Mapped[str] = mapped_column(Text)
+    for_bilan: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Group(Base):

@@ -43,6 +43,9 @@ BUDGET_MAX = 20
 TIMER_MAX_SECONDS = 4 * 3600
 POSITION_MAX = 9_999
 OP_ID_MAX = 64
+SUMMARY_MAX = 4000
+CARD_TEXT_MAX = 2000
+WEBSITE_MAX = 200
 # A six-letter code, typed with the spaces or dashes people put in it.
 JOIN_CODE_TYPED_MAX = 12
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
@@ -132,6 +135,46 @@ def _date(value: Any) -> Any:
     except ValueError as exc:
         raise _refuse(p.BAD_REQUEST) from exc
 
+
+def _day_required(value: Any) -> Any:
+    found = _date(value)
+    if found is None:
+        raise _refuse(p.BAD_REQUEST)
+    return found
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, dt.time):
+        return value
+    match = _CLOCK.match(value) if isinstance(value, str) else None
+    if not match:
+        raise _refuse(p.BAD_REQUEST)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+# A time of day as "HH:MM" (24 hours), local to the event.
+Clock = Annotated[dt.time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"})]
+RequiredDay = Annotated[dt.date, BeforeValidator(_day_required), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+def _zone(value: Any) -> Any:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not isinstance(value, str) or len(value) > 40:
+        raise _refuse(p.BAD_REQUEST)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _refuse(p.BAD_REQUEST) from exc
+    return value
+
+
+TimeZone = Annotated[str, BeforeValidator(_zone), WithJsonSchema({"type": "string", "maxLength": 40,
+                                                                  "examples": ["Europe/Paris", "Europe/Brussels"]})]
+Language = Literal["fr", "nl", "en"]
 
 # A calendar day as "YYYY-MM-DD"; "" or null for none.
 _DAY_SCHEMA = {"type": ["string", "null"], "format": "date"}
@@ -247,6 +290,17 @@ class NotePurge(Command):
     who = "facilitator"
     answer = "`{ok, notes: [deleted ids], seq, resync}`"
     errors = (p.WRONG_BOARD,)
+
+
+class NoteBilan(Command):
+    """Keep a note out of the bilan (`keep` false) or back in: its author in any step, or the facilitator.
+
+    The note stays on the board either way."""
+
+    note: Id
+    keep: bool
+    answer = "`{ok, note, seq}` (broadcast as note:edited; the version is unchanged)"
+    errors = (p.WRONG_BOARD, p.FORBIDDEN)
 
 
 class BoardSet(Command):
@@ -399,6 +453,62 @@ class ActionDelete(Command):
     errors = (p.WRONG_BOARD,)
 
 
+class EventJoin(Payload):
+    """A phone, a projector or the console opens the live parts of the whole event."""
+
+    event: Id
+    view: Literal["round", "plenary", "console"] | None = None
+    answer = "`{ok, seq, round, plenary, now, facilitator}`"
+    errors = (p.NOT_FOUND, p.FORBIDDEN, p.NOT_FACILITATOR)
+
+
+class EventCommand(Payload):
+    """A command on the whole event: an op id (applied once) and the event."""
+
+    op: OpId
+    event: Id
+    answer = "`{ok, ..., seq}`"
+
+
+class RoundGo(EventCommand):
+    """Put a card on the screen: `to` an organisation (0 ends the round), or a `step`."""
+
+    to: Count | None = None
+    step: Literal["next", "previous", "first", "end"] | None = None
+    who = "facilitator"
+    answer = "`{ok, round, seq}`"
+    errors = (p.NOT_FOUND,)
+
+
+class RoundTimer(EventCommand):
+    """Start, pause, resume, extend or stop the speaking timer of the card on the screen."""
+
+    action: Literal["start", "pause", "resume", "extend", "stop"]
+    seconds: Annotated[int, Field(ge=1, le=TIMER_MAX_SECONDS)] | None = None
+    who = "facilitator"
+    answer = "`{ok, round, seq}`"
+    errors = (p.NO_TIMER, p.TOO_LONG)
+
+
+class CardNoteAdd(EventCommand):
+    """Post a question or a note to an organisation's card (kept with it, and in the bilan)."""
+
+    organisation: Id
+    kind: Literal["question", "note"] = "question"
+    text: NoteText
+    answer = "`{ok, note, seq}`"
+    errors = (p.EMPTY, p.TOO_LONG, p.NOT_FOUND)
+
+
+class PlenaryShow(EventCommand):
+    """Show one workshop on the plenary screen; 0 or none: every workshop in turn."""
+
+    workshop: Count | None = None
+    who = "facilitator"
+    answer = "`{ok, plenary, seq}`"
+    errors = (p.NOT_FOUND,)
+
+
 # Every client event, with its declaration.
 SOCKET: dict[str, type[Payload]] = {
     p.BOARD_JOIN: BoardJoin,
@@ -408,6 +518,7 @@ SOCKET: dict[str, type[Payload]] = {
     p.NOTE_MOVE: NoteMove,
     p.NOTE_DELETE: NoteDelete,
     p.NOTE_PURGE: NotePurge,
+    p.NOTE_BILAN: NoteBilan,
     p.BOARD_SET: BoardSet,
     p.BOARD_TIMER: BoardTimer,
     p.BOARD_SPOTLIGHT: BoardSpotlight,
@@ -422,6 +533,11 @@ SOCKET: dict[str, type[Payload]] = {
     p.ACTION_ADD: ActionAdd,
     p.ACTION_EDIT: ActionEdit,
     p.ACTION_DELETE: ActionDelete,
+    p.EVENT_JOIN: EventJoin,
+    p.ROUND_GO: RoundGo,
+    p.ROUND_TIMER: RoundTimer,
+    p.CARD_NOTE: CardNoteAdd,
+    p.PLENARY_SHOW: PlenaryShow,
 }
 
 
@@ -440,6 +556,10 @@ class EventPatch(Body):
     starts_on: Day = None
     ends_on: Day = None
     description: Prose(DESCRIPTION_MAX) | None = None
+    timezone: TimeZone | None = Field(None, description="the zone of the programme's times")
+    language: Language | None = Field(None, description="the language of its Markdown notes and bilan")
+    next_meeting: Prose(SUMMARY_MAX) | None = Field(None, description='the bilan\'s "Et après ?"')
+    bilan_pseudonyms: bool | None = Field(None, description="name people in the bilan (default: no)")
 
 
 class EventIn(EventPatch):
@@ -448,12 +568,24 @@ class EventIn(EventPatch):
     title: Line(TITLE_MAX, required=True)
 
 
-class OrganisationPatch(Body):
-    """The fields of an organisation."""
+class CardPatch(Body):
+    """What an organisation's members may write on its card."""
 
-    name: Line(TITLE_MAX, required=True) | None = None
     city: Line(CITY_MAX) | None = None
     country: Line(CITY_MAX) | None = None
+    website: Line(WEBSITE_MAX) | None = None
+    description: Prose(CARD_TEXT_MAX) | None = Field(None, description="what it is and does (Markdown)")
+    on_subject: Prose(CARD_TEXT_MAX) | None = Field(None, description="what it already does on the meeting's subject")
+    contact: Line(WEBSITE_MAX) | None = None
+
+
+class OrganisationPatch(CardPatch):
+    """The fields of an organisation (the facilitator)."""
+
+    name: Line(TITLE_MAX, required=True) | None = None
+    card_ready: bool | None = None
+    position: Annotated[int, Field(ge=0, le=POSITION_MAX)] | None = Field(None, description="its turn in the round")
+    is_host: bool | None = Field(None, description="the host of the meeting")
 
 
 class OrganisationIn(OrganisationPatch):
@@ -471,6 +603,30 @@ class WorkshopPatch(Body):
     time_slot: Line(TIME_SLOT_MAX) | None = None
     room: Line(ROOM_MAX) | None = None
     position: Annotated[int, Field(ge=0, le=POSITION_MAX)] | None = None
+    slot: Count | None = Field(None, description="the programme's workshops slot it runs in; 0 for none")
+    summary: Prose(SUMMARY_MAX) | None = Field(None, description="the facilitator's summary, for the bilan")
+
+
+class ProgrammePatch(Body):
+    """The fields of a time of the programme."""
+
+    day: RequiredDay | None = None
+    starts_at: Clock | None = None
+    ends_at: Clock | None = Field(None, description="before starts_at: it ends after midnight")
+    kind: Literal["round", "workshops", "plenary", "break", "text"] | None = None
+    title: Line(TITLE_MAX) | None = None
+    text: Prose(DESCRIPTION_MAX) | None = None
+    room: Line(ROOM_MAX) | None = None
+    position: Annotated[int, Field(ge=0, le=POSITION_MAX)] | None = None
+
+
+class ProgrammeIn(ProgrammePatch):
+    """A new time of the programme."""
+
+    day: RequiredDay
+    starts_at: Clock
+    ends_at: Clock
+    kind: Literal["round", "workshops", "plenary", "break", "text"]
 
 
 ColumnTitles = Annotated[list[Line(COLUMN_TITLE_MAX, required=True)], Field(min_length=1, max_length=COLUMNS_MAX)]
@@ -562,6 +718,7 @@ def _field_limits(model: type[Payload]) -> dict[str, dict[str, int]]:
 
 
 LIMITED = {"note": NoteAdd, "event": EventIn, "organisation": OrganisationIn, "workshop": WorkshopIn,
+           "card": CardPatch, "programme": ProgrammeIn,
            "column": ColumnIn, "group": GroupAdd, "vote": VoteOpen, "timer": BoardTimer, "action": ActionAdd,
            "profile": ProfileForm, "join": JoinForm}
 

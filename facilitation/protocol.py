@@ -23,6 +23,7 @@ NOTE_EDIT = "note:edit"
 NOTE_MOVE = "note:move"
 NOTE_DELETE = "note:delete"
 NOTE_PURGE = "note:purge"
+NOTE_BILAN = "note:bilan"
 # Facilitation (facilitator only, except vote:cast and vote:uncast).
 BOARD_SET = "board:set"
 BOARD_TIMER = "board:timer"
@@ -48,6 +49,18 @@ NOTE_PURGED = "note:purged"
 BOARD_COLUMNS = "board:columns"
 BOARD_WORKSHOP = "board:workshop"
 BOARD_DELETED = "board:deleted"
+# The whole event's live parts, to room event:<id> (each with "event" and "seq"): the tour de
+# table, the questions posted to a card, the plenary screen.
+EVENT_JOIN = "event:join"
+ROUND_GO = "round:go"
+ROUND_TIMER = "round:timer"
+CARD_NOTE = "card:note"
+PLENARY_SHOW = "plenary:show"
+ROUND_STATE = "round:state"
+CARD_NOTED = "card:noted"
+PLENARY_STATE = "plenary:state"
+PLENARY_WORKSHOP = "plenary:workshop"
+EVENT_SEQ = "event:seq"
 # To the consoles of a credential that was just replaced or revoked (no seq).
 ACCESS_REVOKED = "access:revoked"
 # To a board's consoles: its Markdown file is behind (and why), or whole again (no seq).
@@ -88,6 +101,16 @@ def facilitators_room(board_id: int, credential: str) -> str:
     return f"board:{board_id}:f:{credential}"
 
 
+def event_room(event_id: int) -> str:
+    """The room of everything live for a whole event: the round, the plenary screen."""
+    return f"event:{event_id}"
+
+
+def event_facilitators_room(event_id: int, credential: str) -> str:
+    """The room of the event's consoles opened with one credential (its files' state)."""
+    return f"event:{event_id}:f:{credential}"
+
+
 def participant_room(board_id: int, participant_id: str) -> str:
     """The room of one participant's sockets on a board (their other tabs)."""
     return f"board:{board_id}:p:{participant_id}"
@@ -124,6 +147,7 @@ NO_GROUPS = "no_groups"
 NO_TIMER = "no_timer"
 TOO_FAST = "too_fast"
 BUSY = "busy"
+OUTSIDE_EVENT = "outside_event"
 CROSS_SITE = "cross_site"
 
 MESSAGES: dict[str, str] = {
@@ -154,6 +178,7 @@ MESSAGES: dict[str, str] = {
     NO_TIMER: N_("No timer is set."),
     TOO_FAST: N_("That is a lot at once: wait a moment, it will be sent by itself."),
     BUSY: N_("The server is busy for a moment: this will be sent again by itself."),
+    OUTSIDE_EVENT: N_("This day is not one of the event's days."),
     CROSS_SITE: N_("This request came from another site; open Relais again and retry."),
 }
 

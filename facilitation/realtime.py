@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import join_room, leave_room, rooms
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,17 +25,19 @@ from . import protocol as p
 from .db import DatabaseBusy, get_session
 from .extensions import socketio
 from .identity import actor_for
-from .mirror import schedule_mirror
-from .models import Board
+from .mirror import BILAN, BOARD, schedule_bilan, schedule_mirror
+from .models import Board, Event
 from .security import log_failure
 from .services import Actor, DomainError, ops, presenters
 from .services import actions as action_service
 from .services import groups as group_service
 from .services import notes as note_service
+from .services import plenary as plenary_service
+from .services import round as round_service
 from .services import state as state_service
 from .services import votes as vote_service
 from .services.access import room_key
-from .services.changes import Change, changes_since
+from .services.changes import Change, EventChange, changes_since
 from .services.queries import current_vote
 
 log = logging.getLogger("relais.realtime")
@@ -43,8 +47,8 @@ def _refuse(code: str, **details: Any) -> dict[str, Any]:
     return p.error(code, gettext(p.MESSAGES[code]), **details)
 
 
-def _actor(board: Board) -> Actor:
-    actor = actor_for(board.event)
+def _actor(event: Event) -> Actor:
+    actor = actor_for(event)
     if actor is None:
         raise DomainError(p.FORBIDDEN)
     return actor
@@ -55,6 +59,13 @@ def _board_for(board_id: int) -> Board:
     if board is None:
         raise DomainError(p.NOT_FOUND)
     return board
+
+
+def _event_for(event_id: int) -> Event:
+    event = get_session().get(Event, event_id)
+    if event is None:
+        raise DomainError(p.NOT_FOUND)
+    return event
 
 
 def _guarded(name: str, payload: Any, body: Callable[[Any], dict[str, Any]]) -> dict:
@@ -85,28 +96,42 @@ def _joined(board: Board) -> bool:
     return bool(_rooms_of(board.id))
 
 
-def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, Any], Change]) -> dict:
-    """Run a board command once per op id.
+@dataclass(frozen=True)
+class Scope:
+    """What a command acts on: a board, or a whole event (the round, the plenary screen)."""
+
+    key: str
+    load: Callable[[int], Any]
+    joined: Callable[[Any], bool]
+    event_of: Callable[[Any], Event]
+    publish: Callable[[Any], None]
+    # What else a change alters, recorded in the same transaction (the plenary screen).
+    follow: Callable[[Session, Any, Any], list[EventChange]]
+
+
+def _command(name: str, payload: Any, apply: Callable[[Session, Any, Actor, Any], Any], scope: Scope) -> dict:
+    """Run a command once per op id.
 
     Nothing goes out before the commit. After it, the broadcast is queued and the ack
     returned from this handler: the sender may see either first, and its client
     applies both idempotently (the ack carries the same data and seq).
     """
 
-    def body(data: pl.Command) -> dict[str, Any]:
+    def body(data: Any) -> dict[str, Any]:
         db = get_session()
-        board = _board_for(data.board)
-        if not _joined(board):
+        target = scope.load(getattr(data, scope.key))
+        if not scope.joined(target):
             raise DomainError(p.NOT_JOINED)
-        actor = _actor(board)
+        actor = _actor(scope.event_of(target))
         earlier = ops.previous_answer(db, actor.participant_id, data.op)
         if earlier is not None:
             return earlier  # a resend of what was already done costs nothing
         throttle.hit(throttle.policy_for(name, actor.facilitator), f"p:{actor.participant_id}", f"s:{request.sid}")
         try:
             with current_app.extensions["relais.lifecycle"].command():
-                change = apply(db, board, actor, data)
-                answer = p.ok(**{k: v for k, v in change.payload.items() if k != "board"}, **change.reply)
+                change = apply(db, target, actor, data)
+                also = scope.follow(db, target, change)
+                answer = p.ok(**{k: v for k, v in change.payload.items() if k != scope.key}, **change.reply)
                 ops.remember(db, actor.participant_id, data.op, answer)
                 db.commit()
         except IntegrityError:
@@ -116,7 +141,9 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Board, Actor, An
             if earlier is None:
                 raise
             return earlier
-        publish(change)
+        scope.publish(change)
+        for follow in also:
+            publish_event(follow)
         return answer
 
     return _guarded(name, payload, body)
@@ -146,7 +173,7 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
         db = get_session()
         throttle.hit("join", f"s:{request.sid}")
         board = _board_for(data.board)
-        actor = _actor(board)
+        actor = _actor(board.event)
         view = data.view or "phone"
         if view == "console" and not actor.facilitator:
             raise DomainError(p.NOT_FACILITATOR)
@@ -173,7 +200,7 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
         snap, mine = seen.snapshot(db, board)
         extra = {}
         if view == "console":  # is this board's Markdown file behind (a full disk...)?
-            cause = current_app.extensions["relais.mirror"].behind().get(board.id)
+            cause = current_app.extensions["relais.mirror"].behind().get((BOARD, board.id))
             extra["files"] = {"board": board.id, "ok": cause is None, "cause": cause}
         return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=clock.now_ms(),
                     **extra)
@@ -204,6 +231,7 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
     ),
     p.NOTE_DELETE: lambda db, b, a, d: note_service.delete(db, b, a, note_id=d.note),
     p.NOTE_PURGE: lambda db, b, a, d: note_service.purge(db, b, a, note_id=d.note),
+    p.NOTE_BILAN: lambda db, b, a, d: note_service.keep_for_bilan(db, b, a, note_id=d.note, keep=d.keep),
     p.BOARD_SET: lambda db, b, a, d: state_service.set_board(
         db, b, a, **d.given("phase", "private", "locked", "anonymity")
     ),
@@ -233,16 +261,92 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
 }
 
 
-def _register(name: str, apply: Callable[[Session, Board, Actor, Any], Change]) -> None:
+# Every command on a whole event.
+EVENT_COMMANDS: dict[str, Callable[[Session, Event, Actor, Any], EventChange]] = {
+    p.ROUND_GO: lambda db, e, a, d: round_service.go(db, e, a, to=d.to, step=d.step),
+    p.ROUND_TIMER: lambda db, e, a, d: round_service.set_timer(db, e, a, action=d.action, seconds=d.seconds),
+    p.CARD_NOTE: lambda db, e, a, d: round_service.add_note(db, e, a, organisation_id=d.organisation, kind=d.kind,
+                                                            text=d.text),
+    p.PLENARY_SHOW: lambda db, e, a, d: plenary_service.show(db, e, a, workshop_id=d.workshop or None),
+}
+
+
+@socketio.on(p.EVENT_JOIN)
+def event_join(payload: Any = None, *_extra: Any) -> dict:
+    """A phone, projector or console opens the live parts of the whole event: the round and
+    the plenary screen; answers their state (small: a screen behind takes it whole)."""
+
+    def body(data: pl.EventJoin) -> dict[str, Any]:
+        db = get_session()
+        throttle.hit("join", f"s:{request.sid}")
+        event = _event_for(data.event)
+        actor = _actor(event)
+        if data.view == "console" and not actor.facilitator:
+            raise DomainError(p.NOT_FACILITATOR)
+        join_room(p.event_room(event.id))
+        extra = {}
+        if data.view == "console":
+            join_room(p.event_facilitators_room(event.id, room_key(actor.credential)))
+            cause = current_app.extensions["relais.mirror"].behind().get((BILAN, event.id))
+            extra["files"] = {"event": event.id, "ok": cause is None, "cause": cause}
+        seq = db.scalar(select(Event.seq).where(Event.id == event.id))
+        return p.ok(seq=seq, round=presenters.round_form(db, event), plenary=presenters.PLENARY.state(db, event),
+                    facilitator=actor.facilitator, now=clock.now_ms(), **extra)
+
+    return _guarded(p.EVENT_JOIN, payload, body)
+
+
+def publish_event(change: EventChange) -> None:
+    """Send a committed change of the whole event to everyone following it."""
+    socketio.emit(change.name, change.payload, to=p.event_room(change.event_id))
+
+
+def _plenary_follow(db: Session, board: Board, change: Change) -> list[EventChange]:
+    follow = plenary_service.after_board_change(db, board, change)
+    return [follow] if follow is not None else []
+
+
+BOARD_SCOPE = Scope("board", _board_for, _joined, lambda board: board.event, lambda change: publish(change),
+                    _plenary_follow)
+EVENT_SCOPE = Scope("event", _event_for, lambda event: p.event_room(event.id) in rooms(), lambda event: event,
+                    publish_event, lambda *_: [])
+
+
+def settle(db: Session, change: Change) -> None:
+    """Commit a board change made outside a command (an HTTP route) with what follows from it
+    on the plenary screen, then send both."""
+    also = _plenary_follow(db, db.get(Board, change.board_id), change)
+    db.commit()
+    publish(change)
+    for follow in also:
+        publish_event(follow)
+
+
+def settle_event(db: Session, event: Event, also: list[EventChange], *, every_file: bool = False) -> None:
+    """Commit a change of the whole event (a card, the programme, a workshop added), send what
+    it altered live, and rewrite its bilan (and every board's file, when the event's title,
+    place, dates or language changed)."""
+    db.commit()
+    for follow in also:
+        publish_event(follow)
+    if every_file:
+        for workshop in event.workshops:
+            schedule_mirror(workshop.board.id)
+    schedule_bilan(event.id)
+
+
+def _register(name: str, apply: Callable[[Session, Any, Actor, Any], Any], scope: Scope) -> None:
     def handler(payload: Any = None, *_extra: Any) -> dict:
-        return _command(name, payload, apply)
+        return _command(name, payload, apply, scope)
 
     handler.__name__ = "on_" + name.replace(":", "_")
     socketio.on_event(name, handler)
 
 
 for _name, _apply in COMMANDS.items():
-    _register(_name, _apply)
+    _register(_name, _apply, BOARD_SCOPE)
+for _name, _apply in EVENT_COMMANDS.items():
+    _register(_name, _apply, EVENT_SCOPE)
 
 
 @socketio.on("*")
@@ -270,24 +374,30 @@ def heartbeat(app: Any) -> None:
     manager = socketio.server.manager
     while True:
         socketio.sleep(app.config["HEARTBEAT_SECONDS"])
-        rooms: dict[int, list[str]] = {}
+        boards: dict[int, list[str]] = {}
+        events: dict[int, list[str]] = {}
         for room in list(manager.rooms.get("/", {})):
             parts = room.split(":") if isinstance(room, str) else []
-            if len(parts) in (2, 4) and parts[0] == "board" and parts[1].isdigit() and (len(parts) == 2 or
-                                                                                        parts[2] == "f"):
-                rooms.setdefault(int(parts[1]), []).append(room)
-        if not rooms:
-            continue
+            if len(parts) < 2 or not parts[1].isdigit():
+                continue
+            if parts[0] == "board" and (len(parts) == 2 or (len(parts) == 4 and parts[2] == "f")):
+                boards.setdefault(int(parts[1]), []).append(room)
+            elif parts[0] == "event" and len(parts) == 2:
+                events.setdefault(int(parts[1]), []).append(room)
         try:
             with app.app_context():
-                seqs = get_session().execute(select(Board.id, Board.seq).where(Board.id.in_(rooms))).all()
+                db = get_session()
+                seqs = [(p.BOARD_SEQ, "board", boards, db.execute(
+                    select(Board.id, Board.seq).where(Board.id.in_(boards))).all() if boards else []),
+                        (p.EVENT_SEQ, "event", events, db.execute(
+                    select(Event.id, Event.seq).where(Event.id.in_(events))).all() if events else [])]
         except Exception as exc:  # noqa: BLE001 - the database may be away: try at the next beat
             log_failure("heartbeat could not read the boards", exc)
             continue
-        for board_id, seq in seqs:
-            for room in rooms[board_id]:
-                manager.emit(p.BOARD_SEQ, {"board": board_id, "seq": seq}, namespace="/", room=room,
-                             ignore_queue=True)
+        for name, key, rooms_of, found in seqs:
+            for target, seq in found:
+                for room in rooms_of[target]:
+                    manager.emit(name, {key: target, "seq": seq}, namespace="/", room=room, ignore_queue=True)
 
 
 def publish(change: Change) -> None:

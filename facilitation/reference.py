@@ -70,10 +70,10 @@ def socket_table() -> str:
     """One row per client event."""
     rows = ["| event | payload | who | answer | errors |", "|---|---|---|---|---|"]
     for event, model in pl.SOCKET.items():
-        command = issubclass(model, pl.Command)
-        payload = fields(model, skip=("op", "board") if command else ())
-        if command:
-            payload = "`op`, `board`, " + payload if payload != "—" else "`op`, `board`"
+        scope = "board" if issubclass(model, pl.Command) else "event" if issubclass(model, pl.EventCommand) else None
+        payload = fields(model, skip=("op", scope) if scope else ())
+        if scope:
+            payload = f"`op`, `{scope}`, " + payload if payload != "—" else f"`op`, `{scope}`"
         who = model.who or "participant (and the facilitator)"
         errors = ", ".join(f"`{code}`" for code in model.errors) or "—"
         summary = (model.__doc__ or "").strip().split("\n")[0]
@@ -101,7 +101,7 @@ def forms_table() -> str:
     """The HTML forms that post to pages."""
     rows = ["| form | fields |", "|---|---|"]
     forms = (("`POST /events` (home page)", pl.EventForm), ("`POST /<code>/profile`", pl.ProfileForm),
-             ("`GET /join` (home page)", pl.JoinForm))
+             ("`GET /join` (home page)", pl.JoinForm), ("`POST /<code>/cards/<org_id>` (card page)", pl.CardPatch))
     for name, model in forms:
         rows.append(f"| {name} | {fields(model)} |")
     return "\n".join(rows) + "\n"

@@ -81,7 +81,7 @@ def client_key() -> str:
 
 
 # Which policy a socket command counts against (the facilitator's commands count as "facilitate").
-COMMANDS: dict[str, str] = {p.NOTE_ADD: "write", p.NOTE_EDIT: "change", p.NOTE_DELETE: "change",
+COMMANDS: dict[str, str] = {p.NOTE_ADD: "write", p.CARD_NOTE: "write", p.NOTE_EDIT: "change", p.NOTE_DELETE: "change",
                             p.VOTE_CAST: "vote", p.VOTE_UNCAST: "vote"}
 
 

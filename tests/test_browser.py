@@ -121,9 +121,11 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     projector.wait_for_selector(".note:has-text('<script>alert(2)</script>')")
     assert projector.locator(".note img, .note script").count() == 0
 
-    # The facilitator drags the first note into the second column.
+    # The facilitator drags the first note into the second column, holding it by its text
+    # (its buttons are not handles).
     page.wait_for_selector(".note:has-text('harcèlement')")
-    page.drag_and_drop(".note:has-text('harcèlement')", "section.column:nth-child(2) ul.notes")
+    page.drag_and_drop(".note:has-text('harcèlement')", "section.column:nth-child(2) ul.notes",
+                       source_position={"x": 12, "y": 12})
     projector.wait_for_selector("section.column:nth-child(2) .note:has-text('harcèlement')", timeout=3000)
     # It left the first column everywhere: moved, not copied.
     for screen in (projector, page, phone):

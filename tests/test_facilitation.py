@@ -409,10 +409,10 @@ def test_spotlight_and_actions(world):
     added = cmd(console, world, p.ACTION_ADD, note=a, organisation=world.organisations[1], due="2027-03-01")
     action = added["actions"][0]
     assert action == {**action, "what": "Créer un annuaire des permanences", "organisation_name": "Espace P",
-                      "due": "2027-03-01", "note": a}
+                      "due": "2027-03-01", "due_label": "1 mars 2027", "note": a}
     edited = cmd(console, world, p.ACTION_EDIT, action=action["id"], what="Annuaire partagé", organisation=0, due="")
     assert edited["actions"][0] == {**action, "what": "Annuaire partagé", "organisation": None,
-                                    "organisation_name": "", "due": None}
+                                    "organisation_name": "", "due": None, "due_label": ""}
     other_event_org = 10**6
     assert cmd(console, world, p.ACTION_EDIT, action=action["id"],
                organisation=other_event_org)["error"]["code"] == p.NOT_FOUND

@@ -127,7 +127,8 @@ def test_qr_code_points_phones_to_the_lan_address_when_opened_on_localhost(tmp_p
 
 
 def test_api_manages_workshops_columns_and_organisations(client):
-    created = client.post("/api/events", json={"title": "Rencontre", "starts_on": "2026-12-03"})
+    created = client.post("/api/events", json={"title": "Rencontre", "starts_on": "2026-12-03",
+                                                "ends_on": "2026-12-04"})
     assert created.status_code == 201
     code = created.json["event"]["code"]
     assert created.json["facilitator_url"].startswith("http://relais.test/f/")
@@ -141,6 +142,9 @@ def test_api_manages_workshops_columns_and_organisations(client):
     assert client.patch(f"{base}/organisations/{org_id}", json={"country": "France"}).json["organisation"][
         "country"] == "France"
 
+    outside = client.post(f"{base}/workshops", json={"title": "Atelier", "day": "2027-04-01"})
+    assert outside.status_code == 400 and (outside.json["error"]["code"], outside.json["error"]["field"]) == (
+        p.OUTSIDE_EVENT, "day")
     w = client.post(f"{base}/workshops", json={"title": "Atelier", "question": "Pourquoi ?", "day": "2026-12-04"})
     assert w.status_code == 201
     workshop = w.json["workshop"]
@@ -224,7 +228,7 @@ def test_the_board_is_mirrored_to_a_markdown_file_and_downloadable(world):
                             "text": "Le **harcèlement** en ligne"})
     assert wait_idle(world.app)
     notes_dir = Path(world.app.config["NOTES_DIR"])
-    files = list(notes_dir.glob("*/*.md"))
+    files = [f for f in notes_dir.glob("*/*.md") if f.name != "bilan.md"]  # the event's bilan is beside it
     assert len(files) == 1
     assert files[0].parent.name == f"rencontre-inter-associative-{world.code}"
     assert files[0].name == f"atelier-1-{board}.md"
@@ -248,7 +252,7 @@ def test_a_burst_of_changes_is_written_once_a_moment_later(world):
     assert world.app.extensions["relais.mirror"].running == 1
     assert wait_idle(world.app)
     assert time.monotonic() - started >= 1.0
-    text = next(Path(world.app.config["NOTES_DIR"]).glob("*/*.md")).read_text()
+    text = next(Path(world.app.config["NOTES_DIR"]).glob(f"*/*-{board}.md")).read_text()
     assert all(f"- n{i}" in text for i in range(5))
 
 

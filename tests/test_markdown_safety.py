@@ -23,8 +23,8 @@ from facilitation.export.markdown import (
 )
 from facilitation.export.mdtext import block, inline
 
-LABELS = {"question": "Question :", "empty": "(aucune note)", "hidden": "{n} notes privées",
-          "ungrouped": "Autres notes", "ranking": "Résultats du vote", "dot": "point", "dots": "points",
+LABELS = {"question": "Question :", "empty": "(aucune note)", "hidden": lambda n: f"{n} notes privées",
+          "ungrouped": "Autres notes", "ranking": "Résultats du vote", "dots": lambda n: f"{n} points",
           "no_votes": "(aucun vote)", "actions": "Actions", "due": "d’ici le"}
 PARSER = MarkdownIt("commonmark")
 

@@ -26,8 +26,8 @@ from facilitation.services.changes import Change
 SECRET_TEXT = "Texte-confidentiel-d-Alice"
 PSEUDONYM = "Pseudo-Louve"
 ORGANISATION = "Orga-Cabiria"
-LABELS = {k: k for k in ("question", "empty", "hidden", "ungrouped", "ranking", "dot", "dots", "no_votes",
-                         "actions", "due")}
+LABELS = {**{k: k for k in ("question", "empty", "ungrouped", "ranking", "no_votes", "actions", "due")},
+          "hidden": lambda n: f"{n} hidden", "dots": lambda n: f"{n} dots"}
 
 # (anonymity, private writing): every way a board can be run.
 MODES = [("shown", False), ("hidden", False), ("anonymous", False), ("shown", True), ("hidden", True)]

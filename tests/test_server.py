@@ -197,7 +197,7 @@ def test_markdown_files_are_written_by_the_server_and_again_at_start_up(tmp_path
         deadline = time.monotonic() + 5
         files = []
         while time.monotonic() < deadline and not files:
-            files = list((tmp_path / "notes").glob("*/*.md"))
+            files = list((tmp_path / "notes").glob(f"*/*-{ev['board']}.md"))
             time.sleep(0.05)
         assert files and "- Écrit" in files[0].read_text()
         fac.close()

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .mdtext import block, inline
+
+# The words of a file that are not data: strings, and counts as functions of the number.
+Labels = dict[str, str | Callable[[int], str]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class ActionLine:
     what: str
     organisation: str
     due: dt.date | None
+    due_label: str = ""  # the date in words, in the document's language
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class BoardNote:
     written_at: dt.datetime
     rankings: Sequence[Sequence[Ranked]] = ()
     actions: Sequence[ActionLine] = ()
+    day_label: str = ""  # the day in words, in the document's language
 
 
 def slugify(text: str, fallback: str = "sans-titre") -> str:
@@ -110,17 +115,19 @@ def _one_line(text: str, limit: int = 160) -> str:
     return inline(first)
 
 
-def _column(column: ColumnNotes, labels: dict[str, str]) -> list[str]:
-    parts = [f"## {inline(column.title)}", ""]
+def _column(column: ColumnNotes, labels: Labels, level: int = 2) -> list[str]:
+    """A column as a section (level 2 in a board's note, 3 in the bilan), its groups one below."""
+    head, sub = "#" * level, "#" * (level + 1)
+    parts = [f"{head} {inline(column.title)}", ""]
     if column.hidden is not None:
-        return parts + [f"*{labels['hidden'].format(n=column.hidden)}*", ""]
+        return parts + [f"*{labels['hidden'](column.hidden)}*", ""]
     for group in column.groups:
-        parts += [f"### {inline(group.title)}", ""]
+        parts += [f"{sub} {inline(group.title)}", ""]
         parts += [_list_item(n) for n in group.notes] or [f"*{labels['empty']}*"]
         parts.append("")
     if column.notes:
         if column.groups:
-            parts += [f"### {labels['ungrouped']}", ""]
+            parts += [f"{sub} {labels['ungrouped']}", ""]
         parts += [_list_item(n) for n in column.notes]
     elif not column.groups:
         parts.append(f"*{labels['empty']}*")
@@ -128,39 +135,44 @@ def _column(column: ColumnNotes, labels: dict[str, str]) -> list[str]:
     return parts
 
 
-def _rankings(board: BoardNote, labels: dict[str, str]) -> list[str]:
+def rankings_section(rankings: Sequence[Sequence[Ranked]], labels: Labels, level: int = 2) -> list[str]:
+    """The results of the revealed votes, one numbered list each (a note by its first line)."""
     parts: list[str] = []
-    for i, ranking in enumerate(board.rankings):
-        title = labels["ranking"] + (f" ({i + 1})" if len(board.rankings) > 1 else "")
-        parts += [f"## {title}", ""]
+    for i, ranking in enumerate(rankings):
+        title = labels["ranking"] + (f" ({i + 1})" if len(rankings) > 1 else "")
+        parts += [f"{'#' * level} {title}", ""]
         for place, line in enumerate(ranking, 1):
-            unit = labels["dot"] if line.dots == 1 else labels["dots"]
-            parts.append(f"{place}. {_one_line(line.text)} — **{line.dots} {unit}**")
+            parts.append(f"{place}. {_one_line(line.text)} — **{labels['dots'](line.dots)}**")
         if not ranking:
             parts.append(f"*{labels['no_votes']}*")
         parts.append("")
     return parts
 
 
-def _actions(board: BoardNote, labels: dict[str, str]) -> list[str]:
-    if not board.actions:
+def action_item(action: ActionLine, labels: Labels, workshop: str = "") -> str:
+    """An action as a task-list item: what, who, by when (and from which workshop)."""
+    details = [inline(action.organisation)] if action.organisation else []
+    if action.due:
+        details.append(f"{labels['due']} {inline(action.due_label or action.due.isoformat())}")
+    if workshop:
+        details.append(inline(workshop))
+    tail = f" — {', '.join(details)}" if details else ""
+    return f"- [ ] {_one_line(action.what, 500)}{tail}"
+
+
+def actions_section(actions: Sequence[ActionLine], labels: Labels, level: int = 2) -> list[str]:
+    """The actions decided, as a task list (nothing when there are none)."""
+    if not actions:
         return []
-    parts = [f"## {labels['actions']}", ""]
-    for action in board.actions:
-        details = [inline(action.organisation)] if action.organisation else []
-        if action.due:
-            details.append(f"{labels['due']} {action.due.isoformat()}")
-        tail = f" — {', '.join(details)}" if details else ""
-        parts.append(f"- [ ] {_one_line(action.what, 500)}{tail}")
-    return parts + [""]
+    return [f"{'#' * level} {labels['actions']}", "", *[action_item(a, labels) for a in actions], ""]
 
 
-def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
+def board_markdown(board: BoardNote, labels: Labels) -> str:
     """Return the Markdown note of a board.
 
     labels holds the words of the file that are not data (translated by the caller):
-    "question", "empty", "hidden" (with {n}), "ungrouped", "ranking", "dot", "dots",
-    "no_votes", "actions", "due".
+    "question", "empty", "ungrouped", "ranking", "no_votes", "actions", "due", and two counts
+    as functions of the number (ngettext): "hidden" (notes written privately) and "dots".
     """
     day = board.day.isoformat() if board.day else ""
     parts = [
@@ -182,11 +194,11 @@ def board_markdown(board: BoardNote, labels: dict[str, str]) -> str:
     ]
     if board.question:
         parts += [f"> **{labels['question']}** {inline(board.question)}", ""]
-    when = " · ".join(inline(x) for x in (day, board.time_slot, board.room) if x)
+    when = " · ".join(inline(x) for x in (board.day_label or day, board.time_slot, board.room) if x)
     if when:
         parts += [when, ""]
     for column in board.columns:
         parts += _column(column, labels)
-    parts += _rankings(board, labels)
-    parts += _actions(board, labels)
+    parts += rankings_section(board.rankings, labels)
+    parts += actions_section(board.actions, labels)
     return "\n".join(parts).rstrip() + "\n"

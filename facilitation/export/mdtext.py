@@ -28,6 +28,8 @@ _HEADING = re.compile(r"^(\s*)(#)")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _RULE = re.compile(r"^(\s*)([-*_=])(\s*\2){2,}\s*$")
 _SETEXT = re.compile(r"^(\s*)([=-])\2*\s*$")
+# A note's own list markers at the start of a line, nested or not.
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))+")
 _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)(\s+\"[^\"]*\")?\)")
 
 
@@ -49,14 +51,25 @@ def _safe_link(match: re.Match[str]) -> bool:
     return not bang and url.lower().startswith(_SAFE_SCHEMES)
 
 
-def _line(line: str) -> str:
-    line = line.replace("\\", "\\\\")
-    line = _html(line)
+def _opening(line: str) -> str:
+    """A line's start with what could open a block of its own (a fence, a rule, a setext
+    underline, a heading) escaped; the rest as it was."""
     if _FENCE.match(line):
         return _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
     if _RULE.match(line) or _SETEXT.match(line):
         return re.sub(r"^(\s*)(\S)", lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
-    line = _HEADING.sub(lambda m: m.group(1) + "\\#", line, count=1)
+    return _HEADING.sub(lambda m: m.group(1) + "\\#", line, count=1)
+
+
+def _line(line: str) -> str:
+    line = line.replace("\\", "\\\\")
+    line = _html(line)
+    line = _opening(line)
+    # A note's own list items are kept, but what follows their markers is a line start too
+    # ("- # x" is a heading in a list item, "1. ```" a fence). (Quotes are escaped with HTML.)
+    containers = _CONTAINERS.match(line)
+    if containers and containers.end():
+        line = line[:containers.end()] + _opening(line[containers.end():])
     # Links to the web or to an address are kept as they are; then every other bracket is
     # escaped, so that an image, a link elsewhere or a reference link is only its words.
     kept: list[str] = []

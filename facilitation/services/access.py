@@ -8,7 +8,7 @@ without anyone having to find their sockets.
 
 from __future__ import annotations
 
-from ..models import Board
+from ..models import Board, Event
 
 # The part of a credential's hash that names its room (enough to tell them apart; the room
 # name never leaves the server).
@@ -23,3 +23,8 @@ def room_key(credential: str) -> str:
 def credentials(board: Board) -> tuple[str, ...]:
     """The credentials that may run this board now (the owner's link)."""
     return (board.event.facilitator_token_hash,)
+
+
+def event_credentials(event: Event) -> tuple[str, ...]:
+    """The credentials that may run the whole event now (the owner's link)."""
+    return (event.facilitator_token_hash,)

@@ -20,7 +20,8 @@ from .queries import actions_of
 
 def _changed(session: Session, board: Board) -> Change:
     session.flush()
-    return record(session, board, p.BOARD_ACTIONS, {"actions": [action_form(a) for a in actions_of(session, board)]})
+    return record(session, board, p.BOARD_ACTIONS, {"actions": [action_form(a, board.event.language)
+                                                                 for a in actions_of(session, board)]})
 
 
 def _apply(session: Session, board: Board, action: Action, fields: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
-from ..models import Board, BoardChange
+from ..models import Board, BoardChange, Event
 from .access import credentials
 from .presenters import LOG
 
@@ -64,6 +64,28 @@ def record(
     session.add(BoardChange(board_id=board.id, seq=seq, name=public_name, payload=change.public))
     session.flush()
     return change
+
+
+@dataclass
+class EventChange:
+    """One committed change of the live parts of a whole event (the round, the plenary
+    screen): everything in it is for everyone, so it has one form."""
+
+    event_id: int
+    name: str
+    payload: dict[str, Any]
+    reply: dict[str, Any] = field(default_factory=dict)
+
+
+def record_event(session: Session, event: Event, name: str, data: dict[str, Any], **reply: Any) -> EventChange:
+    """Bump the event's seq in this transaction; return the change for publishing. No log:
+    a screen that missed one takes a fresh snapshot (it is small)."""
+    seq = session.execute(
+        update(Event).where(Event.id == event.id).values(seq=Event.seq + 1).returning(Event.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    session.flush()
+    return EventChange(event.id, name, {"event": event.id, "seq": seq, **data}, reply)
 
 
 def changes_since(session: Session, board: Board, since: int) -> list[dict[str, Any]] | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Event, Organisation, Participant
 from . import DomainError, assign, owned
+from .programme import check_day
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -33,13 +34,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description")
+_EVENT_FIELDS = ("title", "place", "starts_on", "ends_on", "description", "timezone", "language", "next_meeting",
+                 "bilan_pseudonyms")
 
 
 def _apply_event_fields(event: Event, fields: dict[str, object]) -> None:
     assign(event, fields, _EVENT_FIELDS, clearable=("starts_on", "ends_on"))
     if event.starts_on and event.ends_on and event.ends_on < event.starts_on:
         raise DomainError(p.BAD_REQUEST, field="ends_on")
+    if event.ends_on and not event.starts_on:
+        raise DomainError(p.BAD_REQUEST, field="starts_on")
+    # New dates may not leave a time of the programme or a workshop outside them.
+    field = "starts_on" if "starts_on" in fields else "ends_on"
+    for day in [item.day for item in event.programme] + [w.day for w in event.workshops]:
+        check_day(event, day, field=field)
 
 
 def create_event(session: Session, *, title: str, **fields: object) -> tuple[Event, str]:
@@ -89,7 +97,8 @@ def rotate_token(session: Session, event: Event) -> str:
 
 
 # ---- organisations ------------------------------------------------------------
-_ORGANISATION_FIELDS = ("name", "city", "country")
+_CARD_FIELDS = ("city", "country", "website", "description", "on_subject", "contact")
+_ORGANISATION_FIELDS = ("name", *_CARD_FIELDS, "card_ready", "position", "is_host")
 
 
 def _check_unique_name(session: Session, event_id: int, name: str, own_id: int | None) -> None:
@@ -122,6 +131,15 @@ def update_organisation(session: Session, org: Organisation, **fields: object) -
     with session.no_autoflush:
         assign(org, fields, _ORGANISATION_FIELDS)
         _check_unique_name(session, org.event_id, org.name, org.id)
+    session.flush()
+    return org
+
+
+def update_card(session: Session, org: Organisation, participant: Participant, **fields: object) -> Organisation:
+    """A member of the organisation (their phone says they are) fills in or edits its card."""
+    if participant.organisation_id != org.id:
+        raise DomainError(p.FORBIDDEN)
+    assign(org, fields, _CARD_FIELDS)
     session.flush()
     return org
 

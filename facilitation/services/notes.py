@@ -104,6 +104,18 @@ def edit(
     return _noted(session, board, p.NOTE_EDITED, note, {"note": note_form(note)}, note.author_id)
 
 
+def keep_for_bilan(session: Session, board: Board, actor: Actor, *, note_id: int, keep: bool) -> Change:
+    """Keep a note out of the bilan, or let it back in: its author (in any step: it is their
+    word) or the facilitator. The note stays on the board; its version does not change, so an
+    edit under way is not refused for it."""
+    note = _get_note(session, board, note_id)
+    if not actor.facilitator and note.author_id != actor.participant_id:
+        raise DomainError(p.FORBIDDEN)
+    note.for_bilan = keep
+    session.flush()
+    return _noted(session, board, p.NOTE_EDITED, note, {"note": note_form(note)}, note.author_id)
+
+
 def move(
     session: Session,
     board: Board,

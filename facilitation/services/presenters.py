@@ -6,13 +6,15 @@ wrote them (`signs`). Everything else follows from those two: the form of a chan
 snapshot, the Markdown note. A new audience (the bilan, the plenary screen) is one more
 class here.
 
-| audience | notes while writing is private | pseudonyms when the board hides them |
+| audience | notes while writing is private | pseudonyms |
 |---|---|---|
-| Facilitators (owner, workshop facilitators) | all | shown |
-| Phone (one participant) | their own only | hidden |
-| Projector, and the phones' shared room | none (counts per column) | hidden |
-| ChangeLog (what catch-up may replay) | none (counts per column) | hidden |
-| MarkdownNote (the file under NOTES_DIR, the download) | none (counts per column) | hidden |
+| Facilitators (owner, workshop facilitators) | all | always |
+| Phone (one participant) | their own only | as the board shows them |
+| Projector, and the phones' shared room | none (counts per column) | as the board shows them |
+| ChangeLog (what catch-up may replay) | none (counts per column) | as the board shows them |
+| MarkdownNote (the file under NOTES_DIR, the download) | none (counts per column) | as the board shows them |
+| Bilan (bilan.md, its preview, the zip) | none; never a note kept out of it | only if the facilitator asks |
+| Plenary (the plenary screen) | none | never |
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, dates
 from .. import protocol as p
+from ..export.bilan import BilanDocument, CardEntry, OwnerActions, ProgrammeEntry, WorkshopEntry
 from ..export.markdown import ActionLine, BoardNote, ColumnNotes, GroupNotes, NoteLine, Ranked
 from ..export.render import render_note
-from ..models import Action, Board, Group, Note, Vote, Workshop
-from . import queries
+from ..models import Action, Board, CardNote, Group, Note, Organisation, ProgrammeItem, Vote, Workshop
+from . import queries, timers
 from .phases import may
 
 # While writing is private, these changes reach the public audiences as counts only.
@@ -41,12 +44,6 @@ def _iso(value: dt.datetime) -> str:
     if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _epoch_ms(value: dt.datetime) -> int:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return int(value.timestamp() * 1000)
 
 
 def note_form(note: Note, *, signed: bool = True) -> dict[str, Any]:
@@ -62,6 +59,7 @@ def note_form(note: Note, *, signed: bool = True) -> dict[str, Any]:
         "pseudonym": note.pseudonym if signed else "",
         "organisation": note.organisation.name if signed and note.organisation else "",
         "version": note.version,
+        "for_bilan": note.for_bilan,
         "created_at": _iso(note.created_at),
         "edited_at": _iso(note.edited_at) if note.edited_at else None,
     }
@@ -90,6 +88,43 @@ def workshop_form(workshop: Workshop, board_id: int | None = None) -> dict[str, 
         "time_slot": workshop.time_slot,
         "room": workshop.room,
         "position": workshop.position,
+        "slot": workshop.slot_id,
+    }
+
+
+def programme_form(item: ProgrammeItem, language: str) -> dict[str, Any]:
+    """A time of the programme, with its day and hours written for a reader of this language."""
+    return {
+        "id": item.id,
+        "day": item.day.isoformat(),
+        "starts_at": item.starts_at.strftime("%H:%M"),
+        "ends_at": item.ends_at.strftime("%H:%M"),
+        "kind": item.kind,
+        "title": item.title,
+        "text": item.text,
+        "room": item.room,
+        "position": item.position,
+        "workshops": [w.id for w in item.workshops],
+        "label": dates.when(item.day, item.starts_at, item.ends_at, language),
+    }
+
+
+def card_form(org: Organisation) -> dict[str, Any]:
+    """An organisation and its card (everything on it is meant for the whole meeting)."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "city": org.city,
+        "country": org.country,
+        "website": org.website,
+        "description": org.description,
+        "description_html": render_note(org.description) if org.description else "",
+        "on_subject": org.on_subject,
+        "on_subject_html": render_note(org.on_subject) if org.on_subject else "",
+        "contact": org.contact,
+        "card_ready": org.card_ready,
+        "position": org.position,
+        "is_host": org.is_host,
     }
 
 
@@ -98,14 +133,16 @@ def group_form(group: Group) -> dict[str, Any]:
     return {"id": group.id, "column": group.column_id, "title": group.title, "position": group.position}
 
 
-def action_form(action: Action) -> dict[str, Any]:
-    """An action (no pseudonym: an action belongs to an organisation)."""
+def action_form(action: Action, language: str) -> dict[str, Any]:
+    """An action (no pseudonym: an action belongs to an organisation), its date in words in
+    the event's language (every screen of the room reads the same words)."""
     return {
         "id": action.id,
         "what": action.what,
         "organisation": action.organisation_id,
         "organisation_name": action.organisation.name if action.organisation else "",
         "due": action.due_on.isoformat() if action.due_on else None,
+        "due_label": dates.short_day(action.due_on, language) if action.due_on else "",
         "note": action.note_id,
         "group": action.group_id,
         "position": action.position,
@@ -115,14 +152,9 @@ def action_form(action: Action) -> dict[str, Any]:
 def state_form(board: Board) -> dict[str, Any]:
     """The facilitation state: step, private writing, lock, anonymity, timer, spotlight, and
     what a participant may do at this step (`may`), so no phone has to know the rules."""
-    timer = None
-    if board.timer_total_ms is not None:
-        timer = {
-            "ends_at": _epoch_ms(board.timer_ends_at) if board.timer_ends_at else None,
-            "left": board.timer_left_ms,
-            "total": board.timer_total_ms,
-            "locks": board.timer_locks,
-        }
+    timer = timers.form(board, "timer_")
+    if timer is not None:
+        timer["locks"] = board.timer_locks
     spotlight = {"kind": board.spotlight_kind, "id": board.spotlight_id} if board.spotlight_kind else None
     return {
         "phase": board.phase,
@@ -215,10 +247,42 @@ class Presenter:
             "counts": None if open_board else queries.note_counts(session, board),
             "groups": [group_form(g) for g in queries.groups_of(session, board)] if open_board else [],
             "vote": self.vote(session, queries.current_vote(session, board)),
-            "actions": [action_form(a) for a in queries.actions_of(session, board)],
+            "actions": [action_form(a, board.event.language) for a in queries.actions_of(session, board)],
         }
         own = [n.id for n in notes if self.participant is not None and n.author_id == self.participant]
         return payload, own
+
+    def board_parts(self, session: Session, board: Board) -> tuple[list[ColumnNotes], list[list[Ranked]]]:
+        """A board as a document shows it to this audience: its columns with their groups and
+        notes (while private, counts only), and the rankings of its revealed votes."""
+        signed = self.signs(board)
+        notes = [n for n in session.scalars(
+            select(Note).where(Note.board_id == board.id).order_by(Note.position, Note.id)) if self.sees_note(board, n)]
+        lines = {
+            n.id: NoteLine(n.text, n.pseudonym if signed else "",
+                           n.organisation.name if signed and n.organisation else "")
+            for n in notes
+        }
+        groups = queries.groups_of(session, board) if self.sees_private(board) else []
+        counts = {} if self.sees_private(board) else queries.note_counts(session, board)
+        columns = []
+        for column in board.columns:
+            if not self.sees_private(board):
+                columns.append(ColumnNotes(column.title, [], hidden=counts.get(str(column.id), 0)))
+                continue
+            loose = [lines[n.id] for n in notes if n.column_id == column.id and n.group_id is None]
+            gathered = [GroupNotes(g.title, [lines[n.id] for n in notes if n.group_id == g.id])
+                        for g in sorted(groups, key=lambda g: (g.position, g.id)) if g.column_id == column.id]
+            columns.append(ColumnNotes(column.title, loose, gathered))
+        rankings: list[list[Ranked]] = []
+        if self.sees_private(board):
+            texts = {("notes", n.id): n.text for n in notes} | {("groups", g.id): g.title for g in groups}
+            rankings = [
+                [Ranked(texts[(v.target, r["id"])], r["dots"]) for r in queries.results(session, v)
+                 if (v.target, r["id"]) in texts]
+                for v in queries.revealed_votes(session, board)
+            ]
+        return columns, rankings
 
 
 class Facilitators(Presenter):
@@ -268,58 +332,163 @@ class MarkdownNote(Projector):
 
     audience = "markdown"
 
+    def actions(self, session: Session, board: Board) -> list[Action]:
+        """The board's actions this document holds."""
+        return queries.actions_of(session, board)
+
+    def when(self, workshop: Workshop, language: str) -> tuple[str, str]:
+        """A workshop's day and hours in words: its programme slot's, else its own."""
+        day = workshop.day
+        slot = next((item for item in workshop.event.programme if item.id == workshop.slot_id), None)
+        hours = dates.hours(slot.starts_at, slot.ends_at, language) if slot else ""
+        return (dates.day(day, language) if day else ""), workshop.time_slot or hours
+
     def document(self, session: Session, board: Board) -> BoardNote:
         """Gather the Markdown note of a board: columns with their groups and notes, the
         rankings of revealed votes, the actions; while private, counts only."""
         workshop = board.workshop
         event = workshop.event
-        signed = self.signs(board)
-        notes = [n for n in session.scalars(
-            select(Note).where(Note.board_id == board.id).order_by(Note.position, Note.id)) if self.sees_note(board, n)]
-        lines = {
-            n.id: NoteLine(n.text, n.pseudonym if signed else "",
-                           n.organisation.name if signed and n.organisation else "")
-            for n in notes
-        }
-        groups = queries.groups_of(session, board) if self.sees_private(board) else []
-        counts = {} if self.sees_private(board) else queries.note_counts(session, board)
-        columns = []
-        for column in board.columns:
-            if not self.sees_private(board):
-                columns.append(ColumnNotes(column.title, [], hidden=counts.get(str(column.id), 0)))
-                continue
-            loose = [lines[n.id] for n in notes if n.column_id == column.id and n.group_id is None]
-            gathered = [GroupNotes(g.title, [lines[n.id] for n in notes if n.group_id == g.id])
-                        for g in sorted(groups, key=lambda g: (g.position, g.id)) if g.column_id == column.id]
-            columns.append(ColumnNotes(column.title, loose, gathered))
-        rankings: list[list[Ranked]] = []
-        if self.sees_private(board):
-            texts = {("notes", n.id): n.text for n in notes} | {("groups", g.id): g.title for g in groups}
-            rankings = [
-                [Ranked(texts[(v.target, r["id"])], r["dots"]) for r in queries.results(session, v)
-                 if (v.target, r["id"]) in texts]
-                for v in queries.revealed_votes(session, board)
-            ]
+        columns, rankings = self.board_parts(session, board)
+        day_label, hours = self.when(workshop, event.language)
         return BoardNote(
             event=event.title,
             place=event.place,
             workshop=workshop.title,
             question=workshop.question,
             day=workshop.day,
-            time_slot=workshop.time_slot,
+            time_slot=hours,
             room=workshop.room,
             columns=columns,
             written_at=clock.now(),
             rankings=rankings,
-            actions=[ActionLine(a.what, a.organisation.name if a.organisation else "", a.due_on)
-                     for a in queries.actions_of(session, board)],
+            actions=[action_line(a, event.language) for a in self.actions(session, board)],
+            day_label=day_label,
         )
+
+
+class Bilan(MarkdownNote):
+    """The bilan of the whole meeting, and each workshop's file as the bilan's zip holds it:
+    what the room saw, but for the notes their author or the facilitator kept out of it (and
+    the actions made from them, which carry their words), and without pseudonyms unless the
+    facilitator asks for them."""
+
+    audience = "bilan"
+
+    def __init__(self, event: Any) -> None:
+        self.event = event
+
+    def sees_note(self, board: Board, note: Note) -> bool:
+        return not board.private and note.for_bilan
+
+    def signs(self, board: Board) -> bool:
+        return self.event.bilan_pseudonyms and board.anonymity == p.SHOWN
+
+    def actions(self, session: Session, board: Board) -> list[Action]:
+        kept_out = set(session.scalars(select(Note.id).where(Note.board_id == board.id, Note.for_bilan.is_(False))))
+        return [a for a in queries.actions_of(session, board) if a.note_id not in kept_out]
+
+    def whole(self, session: Session) -> BilanDocument:
+        """Everything the bilan holds, from the database, in the event's language."""
+        event, language = self.event, self.event.language
+        orgs = list(session.scalars(select(Organisation).where(Organisation.event_id == event.id)
+                                    .order_by(Organisation.position, Organisation.name, Organisation.id)))
+        remarks: dict[int, list[tuple[str, str]]] = {}
+        for note in session.scalars(select(CardNote).where(CardNote.event_id == event.id, CardNote.for_bilan)
+                                    .order_by(CardNote.id)):
+            remarks.setdefault(note.organisation_id, []).append((note.kind, note.text))
+        cards = [CardEntry(o.name, o.city, o.country, o.website, o.description, o.on_subject, o.contact, o.is_host,
+                           remarks.get(o.id, ())) for o in orgs]
+        programme: dict[str, list[ProgrammeEntry]] = {}
+        for item in event.programme:
+            programme.setdefault(dates.day(item.day, language), []).append(ProgrammeEntry(
+                dates.hours(item.starts_at, item.ends_at, language), item.kind, item.title, item.text,
+                [w.title for w in item.workshops]))
+        workshops: list[WorkshopEntry] = []
+        owned: dict[str, list[tuple[str, ActionLine]]] = {}
+        for workshop in event.workshops:
+            board = workshop.board
+            columns, rankings = self.board_parts(session, board)
+            actions = [action_line(a, language) for a in self.actions(session, board)]
+            for action in actions:
+                owned.setdefault(action.organisation, []).append((workshop.title, action))
+            when = " · ".join(x for x in self.when(workshop, language) if x)
+            workshops.append(WorkshopEntry(workshop.title, workshop.question, when, workshop.room, workshop.summary,
+                                           columns, rankings, actions))
+        owners = [OwnerActions(name, owned[name]) for name in sorted(owned, key=lambda n: (n == "", n.casefold()))]
+        return BilanDocument(event.title, event.place, dates.event_dates(event.starts_on, event.ends_on, language),
+                             [o.name for o in orgs if o.is_host], cards, list(programme.items()), workshops, owners,
+                             event.next_meeting, clock.now())
+
+
+class Plenary(Projector):
+    """The plenary screen: of each workshop, its question, the top of its revealed votes and
+    its actions; never a pseudonym, never a note the room has not seen."""
+
+    audience = "plenary"
+    TOP = 5
+
+    def signs(self, board: Board) -> bool:
+        return False
+
+    def summary(self, session: Session, workshop: Workshop) -> dict[str, Any]:
+        """One workshop as the plenary shows it."""
+        board = workshop.board
+        notes = {n.id: n for n in queries.notes_of(session, board) if self.sees_note(board, n)}
+        groups = {g.id: g for g in queries.groups_of(session, board)} if self.sees_private(board) else {}
+        rankings = []
+        for vote in queries.revealed_votes(session, board):
+            top = []
+            for row in queries.results(session, vote):
+                found = notes.get(row["id"]) if vote.target == "notes" else groups.get(row["id"])
+                if found is None:
+                    continue
+                text = found.text if vote.target == "notes" else found.title
+                top.append({"text": text, "html": render_note(text) if vote.target == "notes" else "",
+                            "dots": row["dots"]})
+                if len(top) == self.TOP:
+                    break
+            rankings.append(top)
+        actions = [action_form(a, board.event.language) for a in queries.actions_of(session, board)]
+        return {"id": workshop.id, "title": workshop.title, "question": workshop.question, "room": workshop.room,
+                "rankings": rankings, "actions": actions}
+
+    def state(self, session: Session, event: Any) -> dict[str, Any]:
+        """The plenary screen: which workshop it shows (None: all in turn), and each one's summary."""
+        return {"workshop": event.plenary_workshop_id,
+                "workshops": [self.summary(session, w) for w in event.workshops]}
+
+
+def round_form(session: Session, event: Any) -> dict[str, Any]:
+    """The tour de table as every screen sees it: the cards in order, the one on the screen
+    (its place, "4 / 13"), its speaking timer, and the questions and notes posted to it."""
+    orgs = list(session.scalars(select(Organisation).where(Organisation.event_id == event.id)
+                                .order_by(Organisation.position, Organisation.name, Organisation.id)))
+    ids = [o.id for o in orgs]
+    current = event.round_organisation_id if event.round_organisation_id in ids else None
+    notes = session.scalars(select(CardNote).where(CardNote.organisation_id == current)
+                            .order_by(CardNote.id)).all() if current else []
+    return {"cards": [card_form(o) for o in orgs], "current": current,
+            "index": ids.index(current) + 1 if current else 0, "total": len(ids),
+            "timer": timers.form(event, "round_timer_"), "notes": [card_note_form(n) for n in notes]}
+
+
+def card_note_form(note: Any) -> dict[str, Any]:
+    """A question or a note posted to a card: its words only, never who wrote it."""
+    return {"id": note.id, "organisation": note.organisation_id, "kind": note.kind, "text": note.text,
+            "html": render_note(note.text), "created_at": _iso(note.created_at)}
+
+
+def action_line(action: Action, language: str) -> ActionLine:
+    """An action as the Markdown files write it."""
+    return ActionLine(action.what, action.organisation.name if action.organisation else "", action.due_on,
+                      dates.short_day(action.due_on, language) if action.due_on else "")
 
 
 FACILITATORS = Facilitators()
 PROJECTOR = Projector()
 LOG = ChangeLog()
 MARKDOWN = MarkdownNote()
+PLENARY = Plenary()
 
 
 def for_view(view: str, participant: str | None) -> Presenter:

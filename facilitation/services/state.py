@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from .. import clock
 from .. import protocol as p
 from ..models import Board, Group, Note
-from ..payloads import TIMER_MAX_SECONDS
-from . import Actor, DomainError, on_board
+from . import Actor, DomainError, on_board, timers
 from .changes import Change, record
-from .phases import aware, require_facilitator, timer_expired
+from .phases import require_facilitator, timer_expired
 from .presenters import state_form
 
 
@@ -82,40 +78,11 @@ def set_timer(
 ) -> Change:
     """Start, pause, resume, extend or stop the board's countdown (server clock)."""
     require_facilitator(actor)
-    now = clock.now()
-    running = board.timer_ends_at is not None
-    paused = board.timer_left_ms is not None
-    if action in ("start", "extend") and seconds is None:
-        raise DomainError(p.BAD_REQUEST, field="seconds")
+    timers.run(board, "timer_", action, seconds)
     if action == "start":
-        board.timer_ends_at = now + dt.timedelta(seconds=seconds)
-        board.timer_left_ms = None
-        board.timer_total_ms = seconds * 1000
         board.timer_locks = bool(locks)
     elif action == "stop":
-        board.timer_ends_at = board.timer_left_ms = board.timer_total_ms = None
         board.timer_locks = False
-    elif not (running or paused):
-        raise DomainError(p.NO_TIMER)
-    elif action == "pause":
-        if running:
-            left = (aware(board.timer_ends_at) - now) / dt.timedelta(milliseconds=1)
-            board.timer_left_ms = max(0, int(left))
-            board.timer_ends_at = None
-    elif action == "resume":
-        if paused:
-            board.timer_ends_at = now + dt.timedelta(milliseconds=board.timer_left_ms)
-            board.timer_left_ms = None
-    elif action == "extend":
-        if (board.timer_total_ms or 0) + seconds * 1000 > TIMER_MAX_SECONDS * 1000:
-            raise DomainError(p.TOO_LONG, field="seconds")
-        board.timer_total_ms = (board.timer_total_ms or 0) + seconds * 1000
-        if paused:
-            board.timer_left_ms += seconds * 1000
-        else:
-            # An ended timer restarts from now; a running one gets the time added.
-            start = max(aware(board.timer_ends_at), now)
-            board.timer_ends_at = start + dt.timedelta(seconds=seconds)
     if locks is not None and action != "stop":
         board.timer_locks = locks
     return _state_changed(session, board)

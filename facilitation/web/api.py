@@ -16,21 +16,27 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext
 
+from .. import dates, throttle
 from .. import payloads as pl
 from .. import protocol as p
-from .. import throttle
 from ..db import DatabaseBusy, get_session
 from ..extensions import socketio
-from ..identity import grant_facilitator, is_facilitator
+from ..i18n import current_language
+from ..identity import ensure_participant, grant_facilitator, is_facilitator
+from ..mirror import schedule_mirror
 from ..models import Event, Workshop
-from ..realtime import publish
+from ..realtime import publish, settle, settle_event
 from ..services import DomainError, access
 from ..services import columns as column_service
 from ..services import events as event_service
+from ..services import plenary as plenary_service
+from ..services import programme as programme_service
+from ..services import round as round_service
 from ..services import workshops as workshop_service
 from ..services.access import room_key
 from ..services.changes import Change
-from ..services.presenters import columns_form, workshop_form
+from ..services.presenters import card_form, columns_form, programme_form, workshop_form
+from ..services.programme import days_of
 from .common import create_event_here, error_body, load_event, public_base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -133,29 +139,33 @@ def facilitated(code: str) -> Event:
 
 
 def event_form(event: Event, *, full: bool = True) -> dict[str, Any]:
-    """The wire form of an event, with its organisations and workshops."""
+    """The wire form of an event, with its organisations, workshops and programme."""
+    language = current_language()
     data: dict[str, Any] = {
         "code": event.code,
         "title": event.title,
         "place": event.place,
         "starts_on": event.starts_on.isoformat() if event.starts_on else None,
         "ends_on": event.ends_on.isoformat() if event.ends_on else None,
+        "dates_label": dates.event_dates(event.starts_on, event.ends_on, language),
+        "days": [{"day": d.isoformat(), "label": dates.day(d, language)} for d in days_of(event)],
         "description": event.description,
+        "timezone": event.timezone,
+        "language": event.language,
+        "next_meeting": event.next_meeting,
+        "bilan_pseudonyms": event.bilan_pseudonyms,
     }
     if full:
-        data["organisations"] = [organisation_form(o) for o in event.organisations]
+        data["organisations"] = [card_form(o) for o in event.organisations]
         data["workshops"] = [workshop_full(w) for w in event.workshops]
+        data["programme"] = [programme_form(item, language) for item in event.programme]
     return data
 
 
-def organisation_form(org: Any) -> dict[str, Any]:
-    """The wire form of an organisation."""
-    return {"id": org.id, "name": org.name, "city": org.city, "country": org.country}
-
-
 def workshop_full(workshop: Workshop) -> dict[str, Any]:
-    """A workshop with its board's columns."""
-    return {**workshop_form(workshop), "columns": columns_form(workshop.board)}
+    """A workshop with its board's columns and its summary."""
+    return {**workshop_form(workshop), "columns": columns_form(workshop.board), "summary": workshop.summary,
+            "day_label": dates.day(workshop.day, current_language()) if workshop.day else ""}
 
 
 @bp.get("/openapi.json")
@@ -189,7 +199,7 @@ def update_event(code: str, data: pl.EventPatch) -> Any:
     db = get_session()
     event = facilitated(code)
     event_service.update_event(db, event, **data.given())
-    db.commit()
+    settle_event(db, event, [], every_file=True)
     return p.ok(event=event_form(event, full=False))
 
 
@@ -216,9 +226,10 @@ def new_facilitator_link(code: str, data: pl.Empty) -> Any:
 def add_organisation(code: str, data: pl.OrganisationIn) -> Any:
     """Add an organisation to the event; 409 `duplicate` for a name already there."""
     db = get_session()
-    org = event_service.add_organisation(db, facilitated(code), **data.given())
-    db.commit()
-    return p.ok(organisation=organisation_form(org))
+    event = facilitated(code)
+    org = event_service.add_organisation(db, event, **data.given())
+    settle_event(db, event, [round_service.refreshed(db, event)])
+    return p.ok(organisation=card_form(org))
 
 
 @route("PATCH", "/events/<code>/organisations/<id:org_id>", body=pl.OrganisationPatch, errors=(400, 403, 404, 409),
@@ -226,18 +237,64 @@ def add_organisation(code: str, data: pl.OrganisationIn) -> Any:
 def update_organisation(code: str, org_id: int, data: pl.OrganisationPatch) -> Any:
     """Rename or relocate an organisation."""
     db = get_session()
-    org = event_service.get_organisation(db, facilitated(code), org_id)
+    event = facilitated(code)
+    org = event_service.get_organisation(db, event, org_id)
+    renamed = data.given().get("name", org.name) != org.name
     event_service.update_organisation(db, org, **data.given())
-    db.commit()
-    return p.ok(organisation=organisation_form(org))
+    settle_event(db, event, [round_service.refreshed(db, event)], every_file=renamed)
+    return p.ok(organisation=card_form(org))
+
+
+@route("PATCH", "/events/<code>/organisations/<id:org_id>/card", body=pl.CardPatch, who="a member (whose phone "
+       "names this organisation)", answer="{organisation}")
+def update_card(code: str, org_id: int, data: pl.CardPatch) -> Any:
+    """Fill in or edit one's own organisation's card (the facilitator uses the route above)."""
+    db = get_session()
+    event = load_event(code)
+    participant = ensure_participant(db, event)
+    org = event_service.get_organisation(db, event, org_id)
+    event_service.update_card(db, org, participant, **data.given())
+    settle_event(db, event, [round_service.refreshed(db, event)])
+    return p.ok(organisation=card_form(org))
+
+
+@route("POST", "/events/<code>/programme", body=pl.ProgrammeIn, status=201, answer="{item}")
+def add_programme_item(code: str, data: pl.ProgrammeIn) -> Any:
+    """Add a time to the programme; 400 `outside_event` for a day not among the event's."""
+    db = get_session()
+    event = facilitated(code)
+    item = programme_service.add_item(db, event, **data.given())
+    settle_event(db, event, [])
+    return p.ok(item=programme_form(item, current_language()))
+
+
+@route("PATCH", "/events/<code>/programme/<id:item_id>", body=pl.ProgrammePatch, answer="{item}")
+def update_programme_item(code: str, item_id: int, data: pl.ProgrammePatch) -> Any:
+    """Change a time of the programme (its workshops follow its day)."""
+    db = get_session()
+    event = facilitated(code)
+    item = programme_service.update_item(db, event, programme_service.get_item(db, event, item_id), **data.given())
+    settle_event(db, event, [], every_file=True)  # its workshops may have moved to another day
+    return p.ok(item=programme_form(item, current_language()))
+
+
+@route("DELETE", "/events/<code>/programme/<id:item_id>")
+def delete_programme_item(code: str, item_id: int) -> Any:
+    """Remove a time of the programme (its workshops stay, out of any slot)."""
+    db = get_session()
+    event = facilitated(code)
+    programme_service.delete_item(db, programme_service.get_item(db, event, item_id))
+    settle_event(db, event, [])
+    return p.ok()
 
 
 @route("DELETE", "/events/<code>/organisations/<id:org_id>")
 def delete_organisation(code: str, org_id: int) -> Any:
     """Remove an organisation (notes keep their text, lose the link)."""
     db = get_session()
-    event_service.delete_organisation(db, event_service.get_organisation(db, facilitated(code), org_id))
-    db.commit()
+    event = facilitated(code)
+    event_service.delete_organisation(db, event_service.get_organisation(db, event, org_id))
+    settle_event(db, event, [round_service.refreshed(db, event)], every_file=True)  # notes lose its name
     return p.ok()
 
 
@@ -248,8 +305,10 @@ def add_workshop(code: str, data: pl.WorkshopIn) -> Any:
     db = get_session()
     fields = data.given()
     columns = fields.pop("columns", None) or default_columns()
-    workshop = workshop_service.add_workshop(db, facilitated(code), columns, **fields)
-    db.commit()
+    event = facilitated(code)
+    workshop = workshop_service.add_workshop(db, event, columns, **fields)
+    settle_event(db, event, [plenary_service.refreshed(db, event)])
+    schedule_mirror(workshop.board.id)
     return p.ok(workshop=workshop_full(workshop))
 
 
@@ -259,8 +318,7 @@ def update_workshop(code: str, workshop_id: int, data: pl.WorkshopPatch) -> Any:
     db = get_session()
     workshop = workshop_service.get_workshop(db, facilitated(code), workshop_id)
     change = workshop_service.update_workshop(db, workshop, **data.given())
-    db.commit()
-    publish(change)
+    settle(db, change)
     return p.ok(workshop=workshop_full(workshop), seq=change.payload["seq"])
 
 
@@ -268,11 +326,14 @@ def update_workshop(code: str, workshop_id: int, data: pl.WorkshopPatch) -> Any:
 def delete_workshop(code: str, workshop_id: int) -> Any:
     """Delete a workshop and its notes; its screens are told (board:deleted)."""
     db = get_session()
-    workshop = workshop_service.get_workshop(db, facilitated(code), workshop_id)
+    event = facilitated(code)
+    workshop = workshop_service.get_workshop(db, event, workshop_id)
     rooms = [p.board_room(workshop.board.id)] + [p.facilitators_room(workshop.board.id, room_key(c))
                                                 for c in access.credentials(workshop.board)]
     board_id = workshop_service.delete_workshop(db, workshop)
-    db.commit()
+    if event.plenary_workshop_id == workshop_id:
+        event.plenary_workshop_id = None
+    settle_event(db, event, [plenary_service.refreshed(db, event)])
     socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=rooms)
     return p.ok()
 

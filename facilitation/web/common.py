@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, abort, current_app, request
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
 from .. import protocol as p
 from .. import throttle
 from ..db import get_session
-from ..identity import ensure_participant, grant_facilitator, participant_id
+from ..identity import ensure_participant, grant_facilitator, is_facilitator, participant_id
 from ..models import Event
 from ..netaddr import network_url
 from ..services import DomainError
 from ..services import events as event_service
 
 HTTP_STATUS = {
+    p.OUTSIDE_EVENT: 400,
     p.BUSY: 503,
     p.CROSS_SITE: 403,
     p.NOT_FOUND: 404,
@@ -53,6 +54,28 @@ def load_event(code: str) -> Event:
     if blocked and participant_id(event.id) is None:
         throttle.check_guesses("guess-code")
     return event
+
+
+def event_or_404(code: str) -> Event:
+    """The event of a page's address, or the 404 page."""
+    try:
+        return load_event(code)
+    except DomainError:
+        abort(404)
+
+
+def facilitator_event(code: str) -> Event:
+    """The event of a page for its facilitators only, or the 403 page."""
+    event = event_or_404(code)
+    if not is_facilitator(event):
+        abort(403)
+    return event
+
+
+def no_store(response: Response) -> Response:
+    """A page that holds what no cache should keep (a secret link, the bilan)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:

@@ -18,31 +18,23 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 
 from .. import health, throttle
 from .. import payloads as pl
 from .. import protocol as p
 from ..db import DatabaseBusy, get_session
-from ..export.markdown import board_markdown
 from ..i18n import phase_labels
 from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
-from ..mirror import board_file_parts, markdown_labels
+from ..mirror import board_file_parts, board_text
 from ..models import Event, Workshop
 from ..services import DomainError
 from ..services import events as event_service
 from ..services import workshops as workshop_service
-from ..services.presenters import MARKDOWN
-from .common import create_event_here, id_arg, load_event, public_base_url
+from .common import create_event_here, event_or_404, facilitator_event, id_arg, load_event, no_store, public_base_url
+from .meeting import programme_view
 
 bp = Blueprint("pages", __name__)
-
-
-def _event_or_404(code: str) -> Event:
-    try:
-        return load_event(code)
-    except DomainError:
-        abort(404)
 
 
 def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
@@ -50,11 +42,6 @@ def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
         return workshop_service.get_workshop(get_session(), event, workshop_id)
     except DomainError:
         abort(404)
-
-
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/")
@@ -75,7 +62,7 @@ def create_event() -> Response | tuple[str, int]:
         return render_template("home.html", form=form, error=gettext(p.MESSAGES[exc.code]),
                                error_field=getattr(exc, "field", None) or exc.details.get("field")), 400
     page = render_template("created.html", event=event, facilitator_url=facilitator_url, join_url=join_url)
-    return _no_store(make_response(page))
+    return no_store(make_response(page))
 
 
 @bp.get("/join")
@@ -150,19 +137,20 @@ def event_page(code: str) -> Response | str:
     """The event a participant joined: profile and the list of workshops."""
     if code != event_service.normalise_code(code):
         return redirect(url_for("pages.event_page", code=event_service.normalise_code(code)))
-    event = _event_or_404(code)
+    event = event_or_404(code)
     db = get_session()
     participant = ensure_participant(db, event)
     db.commit()
     return render_template(
-        "event.html", event=event, participant=participant, facilitator=is_facilitator(event)
+        "event.html", event=event, participant=participant, facilitator=is_facilitator(event),
+        programme=programme_view(event),
     )
 
 
 @bp.post("/<code>/profile")
 def save_profile(code: str) -> Response | tuple[str, int]:
     """Save the optional pseudonym and organisation, then go back (or say what is wrong)."""
-    event = _event_or_404(code)
+    event = event_or_404(code)
     db = get_session()
     participant = ensure_participant(db, event)
     try:
@@ -172,7 +160,8 @@ def save_profile(code: str) -> Response | tuple[str, int]:
         db.rollback()
         status = 404 if exc.code == p.NOT_FOUND else 400
         return render_template("event.html", event=event, participant=participant, facilitator=is_facilitator(event),
-                               profile_error=gettext(p.MESSAGES[exc.code]), form=request.form), status
+                               programme=programme_view(event), profile_error=gettext(p.MESSAGES[exc.code]),
+                               form=request.form), status
     db.commit()
     target = request.form.get("next", "")
     if not target.startswith(f"/{event.code}"):
@@ -183,7 +172,7 @@ def save_profile(code: str) -> Response | tuple[str, int]:
 @bp.get("/<code>/w/<id:workshop_id>")
 def phone_board(code: str, workshop_id: int) -> str:
     """The phone screen of a workshop: write notes, see everyone's, live."""
-    event = _event_or_404(code)
+    event = event_or_404(code)
     workshop = _workshop_or_404(event, workshop_id)
     db = get_session()
     participant = ensure_participant(db, event)
@@ -196,7 +185,7 @@ def phone_board(code: str, workshop_id: int) -> str:
 @bp.get("/<code>/w/<id:workshop_id>/screen")
 def projector(code: str, workshop_id: int) -> str:
     """The projector screen: QR code, code to join, columns of notes; no controls."""
-    event = _event_or_404(code)
+    event = event_or_404(code)
     workshop = _workshop_or_404(event, workshop_id)
     db = get_session()
     ensure_participant(db, event)
@@ -214,7 +203,7 @@ def projector(code: str, workshop_id: int) -> str:
 @bp.get("/<code>/qr.svg")
 def qr_code(code: str) -> Response:
     """A QR code (SVG) to join the event, or one workshop with ?w=<id>."""
-    event = _event_or_404(code)
+    event = event_or_404(code)
     target = f"{public_base_url()}/{event.code}"
     if "w" in request.args:
         workshop_id = id_arg("w")
@@ -229,24 +218,17 @@ def qr_code(code: str) -> Response:
     return response
 
 
-def _facilitator_event(code: str) -> Event:
-    event = _event_or_404(code)
-    if not is_facilitator(event):
-        abort(403)
-    return event
-
-
 @bp.get("/<code>/console")
 def console(code: str) -> str:
     """The facilitator console: event, organisations, workshops, columns."""
-    event = _facilitator_event(code)
+    event = facilitator_event(code)
     return render_template("console.html", event=event, join_url=f"{public_base_url()}/{event.code}")
 
 
 @bp.get("/<code>/console/w/<id:workshop_id>")
 def console_board(code: str, workshop_id: int) -> str:
     """The facilitator's board: moderate notes, drag them between columns."""
-    event = _facilitator_event(code)
+    event = facilitator_event(code)
     workshop = _workshop_or_404(event, workshop_id)
     return render_template(
         "console_board.html", event=event, workshop=workshop, phases=phase_labels(),
@@ -256,17 +238,15 @@ def console_board(code: str, workshop_id: int) -> str:
 @bp.get("/<code>/w/<id:workshop_id>/notes.md")
 def download_markdown(code: str, workshop_id: int) -> Response:
     """Download the board's Markdown note (the facilitator only)."""
-    event = _facilitator_event(code)
+    event = facilitator_event(code)
     workshop = _workshop_or_404(event, workshop_id)
     board = workshop.board
-    # The note is part of the report: it is written in the event's language, as on disk.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = board_markdown(MARKDOWN.document(get_session(), board), markdown_labels())
+    text = board_text(get_session(), board)  # in the event's language, as on disk
     _, stem = board_file_parts(board)
     response = make_response(text)
     response.headers["Content-Type"] = "text/markdown; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.md"'
-    return _no_store(response)
+    return no_store(response)
 
 
 def _api_error(code: str, status: int, **details: object) -> Response | None:

@@ -1,8 +1,9 @@
 // What the phone, the projector and the facilitator's board share: a BoardView
 // driven by a BoardLink, the status line, the workshop header, the phase and the timer.
 import { BoardLink } from "./connection.js";
-import { t } from "./i18n.js";
+import { count, t } from "./i18n.js";
 import { BoardView, el } from "./notes.js";
+import { statusHandlers } from "./screen_status.js";
 
 function twoDigits(n) {
   return String(n).padStart(2, "0");
@@ -43,6 +44,9 @@ export function startBoard(mode, extra = {}) {
     },
     remove(note) {
       link.send("note:delete", { note: note.id });
+    },
+    bilan(note, keep) {
+      link.send("note:bilan", { note: note.id, keep });
     },
     vote(kind, id, delta) {
       link.send(delta > 0 ? "vote:cast" : "vote:uncast", { vote: view.vote.id, target: id });
@@ -134,12 +138,7 @@ export function startBoard(mode, extra = {}) {
       extra.rejected?.(item, error);
     },
     outbox: (items) => view.setPending(items),
-    status: (state, waiting) => {
-      status.dataset.state = state;
-      let text = state === "online" ? t("online") : state === "offline" ? t("offline") : t("reconnecting");
-      if (waiting && state !== "online") text += ` (${waiting})`;
-      status.textContent = text;
-    },
+    ...statusHandlers(status),
     deleted: () => {
       status.dataset.state = "offline";
       status.textContent = t("board_deleted");
@@ -156,14 +155,6 @@ export function startBoard(mode, extra = {}) {
       if (!box) return;
       box.hidden = state.ok;
       if (!state.ok) box.textContent = t("files_behind").replace("{cause}", t(`cause_${state.cause || "other"}`));
-    },
-    stopping: () => {
-      status.dataset.state = "reconnecting";
-      status.textContent = t("server_stopping");
-    },
-    slowed: (error) => {
-      status.dataset.state = "reconnecting";
-      status.textContent = error.message || t("too_fast");
     },
   }, mode);
   return { app, view, link };
@@ -193,7 +184,7 @@ export function renderRanking(container, view) {
   const rows = v.results.map((r, i) => el("li", { class: "rank" },
     el("span", { class: "rank-label", text: `${i + 1}. ${targetLabel(view, v.target, r.id)}` }),
     bar((r.dots / max) * 100),
-    el("span", { class: "rank-count", text: `${r.dots} ${r.dots === 1 ? t("dot") : t("dots")}` })));
+    el("span", { class: "rank-count", text: count("dots", r.dots) })));
   container.replaceChildren(el("h2", { text: t("results") }), el("ol", { class: "ranking" }, ...rows));
 }
 
@@ -202,7 +193,7 @@ export function renderActions(container, view, tools = null) {
   const list = view.actionList || [];
   container.hidden = !list.length && !tools;
   const rows = list.map((a) => {
-    const who = [a.organisation_name, a.due ? `${t("due")} ${a.due}` : ""].filter(Boolean).join(" · ");
+    const who = [a.organisation_name, a.due ? `${t("due")} ${a.due_label || a.due}` : ""].filter(Boolean).join(" · ");
     const item = el("li", { class: "action", "data-action": a.id },
       el("span", { class: "what", text: a.what }), who ? el("span", { class: "who", text: who }) : null);
     tools?.(a, item);

@@ -1,12 +1,14 @@
-// The one socket connection of a board screen: join and catch up by sequence
-// number, op ids on every command, and an outbox kept in localStorage so that
-// nothing typed is lost on a reconnect, a reload or a crash.
+// The one socket connection of a screen: join and catch up by sequence number, op ids
+// on every command, and an outbox kept in localStorage so that nothing typed is lost on
+// a reconnect, a reload or a crash. A screen follows a board ("board" scope) or the live
+// parts of a whole event ("event" scope: the tour de table, the plenary screen).
 import { io } from "../vendor/socket.io.esm.min.js";
 
-const BROADCASTS = [
-  "note:added", "note:edited", "note:moved", "note:deleted", "note:purged", "board:columns", "board:workshop",
-  "board:state", "board:counts", "board:groups", "board:vote", "board:actions",
-];
+const BROADCASTS = {
+  board: ["note:added", "note:edited", "note:moved", "note:deleted", "note:purged", "board:columns",
+    "board:workshop", "board:state", "board:counts", "board:groups", "board:vote", "board:actions"],
+  event: ["round:state", "card:noted", "plenary:state", "plenary:workshop"],
+};
 // Sent to this participant's own sockets only, without seq (their own notes, their own dots).
 const OWN_EVENTS = ["note:own", "vote:mine"];
 const ACK_TIMEOUT = 10000;
@@ -20,13 +22,14 @@ export function newOpId() {
 }
 
 // One localStorage entry per command, so that two tabs of the same board never
-// overwrite each other's unsent notes.
-function storageKey(board, op) {
-  return `relais:outbox:${board}:${op}`;
+// overwrite each other's unsent notes (a board's keys keep their old form, so that
+// what a phone kept before this version is still sent).
+function storageKey(scope, id, op) {
+  return scope === "board" ? `relais:outbox:${id}:${op}` : `relais:outbox:${scope}-${id}:${op}`;
 }
 
-function loadOutbox(board) {
-  const prefix = storageKey(board, "");
+function loadOutbox(scope, id) {
+  const prefix = storageKey(scope, id, "");
   const items = [];
   try {
     for (let i = 0; i < localStorage.length; i++) {
@@ -39,14 +42,18 @@ function loadOutbox(board) {
   return items.filter((x) => x && x.op && x.event).sort((a, b) => a.at - b.at);
 }
 
-export class BoardLink {
+export class Link {
   /**
-   * handlers: snapshot(board, mine, facilitator), change(name, data), mine(ids), own(name, data),
-   * vote(vote), acked(item, ack), rejected(item, error), outbox(items), status(state), deleted()
-   * view: "phone", "projector" or "console" (what the server sends this screen).
+   * scope: "board" or "event"; id: the board's or the event's.
+   * handlers: snapshot(...), change(name, data), acked(item, ack), rejected(item, error), outbox(items),
+   * status(state), slowed(error), stopping(); for a board also own(name, data), mine(ids), vote(vote),
+   * deleted(), revoked(), files(state).
+   * view: what the server sends this screen ("phone", "projector", "console"; "round", "plenary").
    */
-  constructor(boardId, handlers, view = "phone") {
-    this.board = boardId;
+  constructor(scope, id, handlers, view) {
+    this.scope = scope;
+    this.id = id;
+    this.board = id; // (a board screen's handlers read link.board)
     this.h = handlers;
     this.view = view;
     this.offset = 0; // server clock minus this device's clock, in ms
@@ -55,7 +62,7 @@ export class BoardLink {
     this.joinToken = 0;
     this.buffer = null;
     this.sending = false;
-    this.outbox = loadOutbox(boardId);
+    this.outbox = loadOutbox(scope, id);
     this.socket = io({ reconnectionDelayMax: 5000 });
     this.socket.on("connect", () => this.join());
     this.socket.on("disconnect", () => {
@@ -63,7 +70,7 @@ export class BoardLink {
       this.sending = false;
       this.status();
     });
-    for (const name of BROADCASTS) this.socket.on(name, (data) => this.receive(name, data));
+    for (const name of BROADCASTS[scope]) this.socket.on(name, (data) => this.receive(name, data));
     for (const name of OWN_EVENTS) {
       this.socket.on(name, (data) => data && data.board === this.board && this.h.own?.(name, data));
     }
@@ -74,14 +81,14 @@ export class BoardLink {
     this.socket.on("access:revoked", (data) => {
       if (data && data.board === this.board) this.h.revoked?.();
     });
-    // Consoles: the board's Markdown file is behind (a full disk...) or whole again.
+    // Consoles: the board's Markdown file (or the event's bilan) is behind (a full disk...) or whole again.
     this.socket.on("files:state", (data) => {
-      if (data && data.board === this.board) this.h.files?.(data);
+      if (data && data[scope] === this.id) this.h.files?.(data);
     });
-    // Every few seconds, the board's current seq: behind it (a broadcast lost on the way
-    // between two workers), this screen catches up.
-    this.socket.on("board:seq", (data) => {
-      if (data && data.board === this.board && this.joined && this.seq !== null && data.seq > this.seq) this.join();
+    // Every few seconds, the current seq: behind it (a broadcast lost on the way between two
+    // workers), this screen catches up.
+    this.socket.on(`${scope}:seq`, (data) => {
+      if (data && data[scope] === this.id && this.joined && this.seq !== null && data.seq > this.seq) this.join();
     });
     // The server is stopping (a restart, the laptop closing): the socket will reconnect by itself.
     this.socket.on("server:stopping", () => this.h.stopping?.());
@@ -104,8 +111,8 @@ export class BoardLink {
   /** Write (or, with remove, delete) one command's entry, then tell the screen. */
   save(item, remove = false) {
     try {
-      if (remove) localStorage.removeItem(storageKey(this.board, item.op));
-      else localStorage.setItem(storageKey(this.board, item.op), JSON.stringify(item));
+      if (remove) localStorage.removeItem(storageKey(this.scope, this.id, item.op));
+      else localStorage.setItem(storageKey(this.scope, this.id, item.op), JSON.stringify(item));
     } catch {
       // Storage full or disabled: the outbox still lives in memory until sent.
     }
@@ -116,10 +123,10 @@ export class BoardLink {
     const token = ++this.joinToken;
     this.buffer = [];
     this.joined = false;
-    const payload = { board: this.board, view: this.view };
-    if (this.seq !== null) payload.since = this.seq;
+    const payload = { [this.scope]: this.id, view: this.view };
+    if (this.seq !== null && this.scope === "board") payload.since = this.seq;
     const sent = Date.now();
-    this.socket.timeout(ACK_TIMEOUT).emit("board:join", payload, (err, ack) => {
+    this.socket.timeout(ACK_TIMEOUT).emit(`${this.scope}:join`, payload, (err, ack) => {
       if (token !== this.joinToken) return; // a newer join superseded this one
       // Timers follow the server's clock: half the round trip is the best guess of the delay.
       if (ack && ack.now) this.offset = ack.now - (sent + Date.now()) / 2;
@@ -129,11 +136,14 @@ export class BoardLink {
       }
       if (!ack.ok) {
         this.buffer = null;
-        this.h.rejected?.({ event: "board:join", payload }, ack.error);
+        this.h.rejected?.({ event: `${this.scope}:join`, payload }, ack.error);
         return;
       }
       if (ack.files) this.h.files?.(ack.files);
-      if (ack.board) {
+      if (this.scope === "event") {
+        this.seq = ack.seq;  // the whole event's state is small: always taken whole
+        this.h.snapshot(ack);
+      } else if (ack.board) {
         this.seq = ack.board.seq;
         this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
       } else {
@@ -151,7 +161,7 @@ export class BoardLink {
   }
 
   receive(name, data) {
-    if (!data || data.board !== this.board) return;
+    if (!data || data[this.scope] !== this.id) return;
     if (this.buffer) {
       this.buffer.push([name, data]);
       return;
@@ -181,7 +191,7 @@ export class BoardLink {
 
   /** Queue a command; it is kept on the device until the server acknowledges it. */
   send(event, payload) {
-    const item = { op: newOpId(), event, payload: { ...payload, board: this.board }, tries: 0, at: Date.now() };
+    const item = { op: newOpId(), event, payload: { ...payload, [this.scope]: this.id }, tries: 0, at: Date.now() };
     this.outbox.push(item);
     this.save(item);
     this.flush();
@@ -226,5 +236,19 @@ export class BoardLink {
       this.status();
       this.flush();
     });
+  }
+}
+
+/** The connection of a board's screen (phone, projector, console). */
+export class BoardLink extends Link {
+  constructor(boardId, handlers, view = "phone") {
+    super("board", boardId, handlers, view);
+  }
+}
+
+/** The connection of a screen of the whole event (the round, the plenary screen, the console). */
+export class EventLink extends Link {
+  constructor(eventId, handlers, view) {
+    super("event", eventId, handlers, view);
   }
 }

@@ -1,46 +1,16 @@
 // The facilitator console: the event, its workshops (and their columns) and its
 // organisations, through the JSON API.
+import { call, check, code, formData, input, link, select, textarea } from "./console_api.js";
+import { renderMeeting } from "./console_meeting.js";
 import { limit, t } from "./i18n.js";
 import { el } from "./notes.js";
-
-const app = document.getElementById("app");
-const code = app.dataset.code;
-const errorBox = document.getElementById("console-error");
-const base = `/api/events/${code}`;
-
-async function call(method, path, body) {
-  errorBox.classList.add("hidden");
-  const response = await fetch(base + path, {
-    method,
-    // Every change sends JSON (even an empty object): the API refuses anything else.
-    headers: method !== "GET" ? { "Content-Type": "application/json" } : {},
-    body: method !== "GET" ? JSON.stringify(body ?? {}) : undefined,
-    credentials: "same-origin",
-  });
-  const data = await response.json().catch(() => ({ ok: false, error: { message: t("error") } }));
-  if (!data.ok) {
-    errorBox.textContent = data.error?.message || t("error");
-    errorBox.classList.remove("hidden");
-    throw new Error(data.error?.code || "error");
-  }
-  return data;
-}
-
-function formData(form) {
-  return Object.fromEntries(new FormData(form).entries());
-}
-
-function input(name, value, attrs = {}) {
-  const node = el("input", { name, "aria-label": attrs.label || name, ...attrs });
-  node.value = value ?? "";
-  return node;
-}
 
 async function reload() {
   const { event } = await call("GET", "");
   document.getElementById("event-title").textContent = event.title;
   renderWorkshops(event);
   renderOrganisations(event);
+  renderMeeting(event, reload);
 }
 
 function renderWorkshops(event) {
@@ -49,25 +19,27 @@ function renderWorkshops(event) {
     root.replaceChildren(el("p", { class: "muted", text: "—" }));
     return;
   }
-  root.replaceChildren(...event.workshops.map((w) => workshopCard(w)));
+  root.replaceChildren(...event.workshops.map((w) => workshopCard(w, event)));
 }
 
-function link(href, text, extra = {}) {
-  return el("a", { class: "button secondary small", href, ...extra, text });
-}
-
-function workshopCard(w) {
+function workshopCard(w, event) {
   const path = `/workshops/${w.id}`;
-  const when = [w.day, w.time_slot, w.room].filter(Boolean).join(" · ");
+  const when = [w.day_label, w.time_slot, w.room].filter(Boolean).join(" · ");
   const edit = el("form", { class: "stack", onsubmit: async (e) => {
     e.preventDefault();
-    await call("PATCH", path, formData(e.target));
+    const data = formData(e.target);
+    data.slot = Number(data.slot);
+    await call("PATCH", path, data);
     reload();
   } },
   input("title", w.title, { maxlength: limit("workshop", "title"), required: "", label: "title" }),
   Object.assign(el("textarea", { name: "question", maxlength: limit("workshop", "question"), "aria-label": "question" }), { value: w.question }),
-  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: "day" }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: "time slot" })),
-  input("room", w.room, { maxlength: limit("workshop", "room"), label: "room" }),
+  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: t("day") }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: t("time_slot") })),
+  input("room", w.room, { maxlength: limit("workshop", "room"), label: t("room") }),
+  select("slot", [["0", t("no_slot")], ...event.programme.filter((i) => i.kind === "workshops")
+    .map((i) => [i.id, `${i.label}${i.title ? ` · ${i.title}` : ""}`])], w.slot || 0, { label: t("slot") }),
+  el("label", { text: t("summary") }),
+  textarea("summary", w.summary, { maxlength: limit("workshop", "summary"), label: t("summary"), rows: "6" }),
   el("button", { type: "submit", class: "small", text: t("save") }));
 
   const columns = el("ol", {}, ...w.columns.map((c, i) => el("li", {},
@@ -115,12 +87,21 @@ function renderOrganisations(event) {
   const rows = event.organisations.map((o) => {
     const form = el("form", { class: "org-row", onsubmit: async (e) => {
       e.preventDefault();
-      await call("PATCH", `/organisations/${o.id}`, formData(e.target));
+      const f = e.target;
+      await call("PATCH", `/organisations/${o.id}`, {
+        ...formData(f), position: Number(f.position.value || 0),
+        card_ready: f.card_ready.checked, is_host: f.is_host.checked,
+      });
       reload();
     } },
     input("name", o.name, { maxlength: limit("organisation", "name"), required: "", label: t("name") }),
     input("city", o.city, { maxlength: limit("organisation", "city"), label: t("city") }),
     input("country", o.country, { maxlength: limit("organisation", "country"), label: t("country") }),
+    input("position", o.position, { type: "number", min: "0", max: limit("organisation", "position", "maximum"),
+      class: "narrow", label: t("turn") }),
+    check("card_ready", o.card_ready, t("card_ready")),
+    check("is_host", o.is_host, t("host")),
+    link(`/${code}/cards/${o.id}`, t("card")),
     el("button", { type: "submit", class: "small secondary", text: t("save") }),
     el("button", { type: "button", class: "small danger", text: t("delete"), onclick: async () => {
       if (!confirm(t("confirm_delete_org"))) return;

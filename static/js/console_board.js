@@ -3,7 +3,7 @@
 // runs the workshop: steps, private writing, lock, pseudonyms, timer, vote, spotlight
 // and actions. Every control sends one command; the screens follow the broadcast.
 import Sortable from "../vendor/sortable.esm.js";
-import { t } from "./i18n.js";
+import { count, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard, targetLabel } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -146,7 +146,7 @@ function follow() {
   $("anonymity").value = s.anonymity;
 
   const v = view.vote;
-  const fill = (text) => text.replace("{cast}", v.cast).replace("{voters}", v.voters);
+  const fill = (text) => text.replace("{dots}", count("dots", v.cast)).replace("{people}", count("people", v.voters));
   $("vote-status").textContent = !v ? t("vote_none") : fill(v.open ? t("vote_open_status") : t("vote_closed_status"));
   $("vote-form").hidden = s.phase !== "vote" || !!(v && v.open);
   $("vote-close").hidden = !(v && v.open);

@@ -1,10 +1,22 @@
-// What the server embeds in each page: translated strings (gettext) and the limits of
-// every field, both from the server's own declarations, so no script retypes them.
+// What the server embeds in each page: translated strings (gettext), the plural forms of
+// every count (ngettext), and the limits of every field, all from the server's own
+// declarations, so no script retypes them.
 const strings = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
+const plurals = JSON.parse(document.getElementById("plurals")?.textContent || "{}");
 const limits = JSON.parse(document.getElementById("limits")?.textContent || "{}");
+const rules = new Intl.PluralRules(document.documentElement.lang || "fr");
 
 export function t(key) {
   return strings[key] ?? key;
+}
+
+/** A count in words, in the page's language: count("dots", 1) is "1 point", never "1 points".
+ *  vars fill the other {names} of the form. */
+export function count(key, n, vars = {}) {
+  const forms = plurals[key] || {};
+  let text = (forms[rules.select(n)] ?? forms.other ?? key).replace("{n}", String(n));
+  for (const [name, value] of Object.entries(vars)) text = text.replace(`{${name}}`, String(value));
+  return text;
 }
 
 /** A field's limit, e.g. limit("note", "text") is the longest note (maxLength by default). */

@@ -2,7 +2,7 @@
 // a note being edited or dragged is never thrown away by a redraw. What the board holds,
 // and how a change alters it, is board_state.js; this module only draws it.
 import { BoardState } from "./board_state.js";
-import { limit, t } from "./i18n.js";
+import { count, limit, t } from "./i18n.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -146,7 +146,7 @@ export class BoardView {
   voteControls(kind, id) {
     const mine = this.vote.mine?.dots?.[String(id)] || 0;
     const left = this.vote.mine?.left ?? 0;
-    const dots = el("span", { class: "my-dots", "aria-label": `${mine} ${t("my_dots")}`, text: "●".repeat(mine) || "○" });
+    const dots = el("span", { class: "my-dots", "aria-label": count("my_dots", mine), text: "●".repeat(mine) || "○" });
     return el("div", { class: "vote" },
       el("button", { type: "button", class: "secondary small vote-minus", text: "−", "aria-label": t("take_back"),
         ...(mine ? {} : { disabled: "" }), onclick: () => this.actions.vote?.(kind, id, -1) }),
@@ -166,18 +166,18 @@ export class BoardView {
     let g = this.groupNodes.get(group.id);
     if (!g) {
       const title = el("span", { class: "title" });
-      const count = el("span", { class: "count" });
+      const badge = el("span", { class: "count" });
       const tools = el("div", { class: "group-tools" });
       const list = el("ul", { class: "notes", "data-column": group.column, "data-group": group.id });
       const node = el("section", { class: "group", "data-group": group.id },
-        el("h3", {}, title, count), tools, list);
-      g = { node, list, title, count, tools };
+        el("h3", {}, title, badge), tools, list);
+      g = { node, list, title, count: badge, tools };
       this.groupNodes.set(group.id, g);
     }
     g.title.textContent = group.title;
     g.list.dataset.column = group.column;
     const result = this.resultFor("groups", group.id);
-    g.count.textContent = result !== null ? `${result} ${t("dots_short")}` : "";
+    g.count.textContent = result !== null ? count("points", result) : "";
     g.tools.replaceChildren();
     if (this.mode === "phone" && this.votingOn("groups")) g.tools.append(this.voteControls("groups", group.id));
     this.actions.decorateGroup?.(group, g.tools);
@@ -253,17 +253,31 @@ export class BoardView {
       class: `note note-${note.color}${this.mine.has(note.id) ? " mine" : ""}`,
       "data-id": note.id,
     }, body, who ? el("div", { class: "meta", text: who }) : null,
-    result !== null ? el("div", { class: "dots-badge", text: `${result} ${t("dots_short")}` }) : null);
+    result !== null ? el("div", { class: "dots-badge", text: count("points", result) }) : null);
     if (this.mode === "phone" && this.votingOn("notes")) item.append(this.voteControls("notes", note.id));
-    this.actions.decorate?.(note, item);
+    const tools = el("div", { class: "actions" });
     if (this.canChange(note)) {
-      item.append(el("div", { class: "actions" },
+      tools.append(
         el("button", { type: "button", class: "secondary small", text: t("edit"), onclick: () => this.startEdit(note.id) }),
         el("button", { type: "button", class: "danger small", text: t("delete"), onclick: () => {
           if (confirm(t("confirm_delete"))) this.actions.remove?.(this.notes.get(note.id));
         } }),
-      ));
+      );
     }
+    // Its author (in any step: it is their word) and the facilitator may keep a note out of
+    // the bilan; nobody else sees that it was.
+    if (this.mode !== "projector" && (this.facilitator || this.mine.has(note.id))) {
+      const out = note.for_bilan === false;
+      if (out) item.insertBefore(el("div", { class: "bilan-out", text: t("not_in_bilan") }), item.children[1] || null);
+      tools.append(el("button", {
+        type: "button", class: "secondary small bilan-toggle", "aria-pressed": String(out),
+        text: out ? t("bilan_let_in") : t("bilan_keep_out"),
+        onclick: () => this.actions.bilan?.(this.notes.get(note.id), out),
+      }));
+    }
+    item.append(tools);
+    this.actions.decorate?.(note, item);
+    if (!tools.children.length) tools.remove();
     return item;
   }
 
@@ -328,14 +342,14 @@ export class BoardView {
       const inColumn = [...this.notes.values()].filter((n) => n.column === columnId).length;
       if (loose && !wanted.length && !this.holders.get(columnId)?.children.length) {
         const hidden = this.counts?.[String(columnId)];
-        const text = this.state.private && !this.facilitator && hidden ? t("private_count").replace("{n}", hidden)
+        const text = this.state.private && !this.facilitator && hidden ? count("private_count", hidden)
           : t("empty_column");
         list.append(el("li", { class: "empty", text }));
       }
       if (loose) {
-        const count = list.closest(".column")?.querySelector("h2 .count");
+        const badge = list.closest(".column")?.querySelector("h2 .count");
         const total = this.state.private && !this.facilitator && this.counts ? this.counts[String(columnId)] || 0 : inColumn;
-        if (count) count.textContent = total ? String(total) : "";
+        if (badge) badge.textContent = total ? String(total) : "";
       }
     }
   }

@@ -1,6 +1,6 @@
 // The phone screen: write a note (the draft survives reloads), see every note live,
 // edit and delete one's own.
-import { limit, t } from "./i18n.js";
+import { count, limit, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -33,7 +33,7 @@ function follow(view) {
   if (voting) {
     const left = view.vote.mine?.left ?? view.vote.budget;
     votePanel.replaceChildren(
-      el("p", { class: "dots-left", text: t(left === 1 ? "dots_left_one" : "dots_left").replace("{left}", left).replace("{budget}", view.vote.budget) }),
+      el("p", { class: "dots-left", text: count("dots_left", left, { budget: view.vote.budget }) }),
       el("p", { class: "muted small", text: view.vote.target === "groups" ? t("vote_groups_help") : t("vote_notes_help") }));
   }
   renderRanking(results, view);
@@ -85,7 +85,7 @@ function saveDraft() {
 }
 
 function updateCounter() {
-  counter.textContent = `${max - area.value.length} ${t("chars_left")}`;
+  counter.textContent = count("chars_left", max - area.value.length);
 }
 
 function showError(message) {

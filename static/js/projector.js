@@ -3,7 +3,7 @@
 // board stays readable without anyone scrolling. It follows the facilitator's steps:
 // counts only while writing is private, the ranking once a vote is revealed, the
 // actions while discussing, and one note or group large in the spotlight.
-import { t } from "./i18n.js";
+import { count, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -54,7 +54,7 @@ function follow(view) {
   notice.hidden = !text;
   const v = view.vote;
   progress.textContent = v && phase === "vote"
-    ? (v.open ? t("vote_progress") : t("vote_closed")).replace("{cast}", v.cast).replace("{voters}", v.voters)
+    ? (v.open ? t("vote_progress").replace("{dots}", count("dots", v.cast)).replace("{people}", count("people", v.voters)) : t("vote_closed"))
     : "";
   renderRanking(results, view);
   if (phase === "discuss" || phase === "closed") renderActions(actionsBox, view);
