@@ -22,6 +22,7 @@ import sys  # noqa: E402
 
 from facilitation import create_app  # noqa: E402
 from facilitation.extensions import socketio  # noqa: E402
+from facilitation.forget import purge_daily, purge_expired  # noqa: E402
 from facilitation.mirror import write_all  # noqa: E402
 from facilitation.netaddr import network_url  # noqa: E402
 from facilitation.realtime import heartbeat  # noqa: E402
@@ -46,8 +47,10 @@ def main() -> None:
         print(f"Le port {port} est déjà utilisé (Relais tourne peut-être déjà ?). "
               f"Essayez : PORT={port + 1} make run", file=sys.stderr)
         sys.exit(1)
+    purge_expired(app)  # events past their retention go before anything is written or served
     socketio.start_background_task(write_all, app)
     socketio.start_background_task(heartbeat, app)
+    socketio.start_background_task(purge_daily, app)
 
     def stopped() -> None:
         print(f"Relais s’est arrêté proprement : les notes sont enregistrées dans {app.config['NOTES_DIR']}.",

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
     from . import config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, throttle
     from .extensions import babel, socketio
-    from .web import api, meeting, pages
+    from .web import api, handover, meeting, pages
 
     instance = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
     if test_config and "INSTANCE_PATH" in test_config:
@@ -45,6 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    from .serve import body_limit
+
+    @app.before_request
+    def _body_limit() -> None:  # the import form takes a package; every other request 64 KiB
+        request.max_content_length = body_limit(app, request.path)
+
     security.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_CHANNEL"])
@@ -57,6 +63,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(meeting.bp)
+    app.register_blueprint(handover.bp)
+    from .cli import relais
+
+    app.cli.add_command(relais)
 
     from . import realtime  # noqa: F401  (registers the socket handlers)
 

@@ -41,6 +41,8 @@ def from_environment(instance: Path) -> dict:
         "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),
         # Seconds between two "board:seq" heartbeats to each board's screens (at least every 15 s).
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
+        # Days an event is kept after its last day, then deleted for good (its owner may shorten it).
+        "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", "90")),
         # Workers bring the schema up to date at start-up, under a lock; set 0 when a
         # separate `flask --app wsgi db upgrade` step does it (docs/deploy.md).
         "MIGRATE_ON_START": os.environ.get("MIGRATE_ON_START", "1") != "0",

@@ -98,8 +98,8 @@ def js_strings() -> dict[str, str]:
         "rename": gettext("Rename"),
         "error": gettext("Something went wrong."),
         "board_deleted": gettext("This workshop was deleted."),
-        "access_revoked": gettext("This facilitator link was replaced: this screen no longer receives anything. "
-                                  "Open the new link."),
+        "access_revoked": gettext("This facilitator link was replaced or revoked: this screen no longer receives "
+                                  "anything. Ask the host for a new link."),
         "too_fast": gettext("That is a lot at once: wait a moment, it will be sent by itself."),
         "server_stopping": gettext("The server is restarting; this page reconnects by itself. Nothing is lost."),
         "files_behind": gettext("The notes files cannot be written ({cause}); they will be written as soon as "
@@ -188,6 +188,18 @@ def js_strings() -> dict[str, str]:
         "bilan_pseudonyms": gettext("Name people in the bilan (their pseudonyms, where the board showed them)"),
         "files_language": gettext("Language of the notes and the bilan"),
         "time_zone": gettext("Time zone of the programme"),
+        "saved": gettext("Saved."),
+        "event_deleted": gettext("This event was deleted."),
+        "revoke": gettext("Revoke"),
+        "confirm_revoke": gettext("Revoke the link of {name}? It stops working at once."),
+        "no_links": gettext("No workshop facilitator link yet."),
+        "link_name": gettext("Who will hold it"),
+        "link_name_example": gettext("Atelier 2 – Camille"),
+        "link_workshops": gettext("The workshops it runs"),
+        "make_link": gettext("Make the link"),
+        "erased_on": gettext("Deleted automatically on {date}."),
+        "retention_days": gettext("Days kept after the last day"),
+        "confirm_delete_event": gettext("Delete this event and everything in it, for good?"),
     }
 
 

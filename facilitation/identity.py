@@ -8,9 +8,10 @@ from flask import session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Event, Participant
+from .models import Board, Event, FacilitatorLink, Participant
 from .services import Actor
 from .services import events as event_service
+from .services.access import link_covering, live_links
 
 
 def participant_id(event_id: int) -> str | None:
@@ -30,35 +31,74 @@ def ensure_participant(db: Session, event: Event) -> Participant:
 
 
 def is_facilitator(event: Event) -> bool:
-    """True when this browser opened the event's current facilitator link."""
+    """True when this browser opened the event's current owner link (it runs everything)."""
     held = (session.get("f") or {}).get(str(event.id))
     # The hash is kept in the cookie so that a new link revokes every old session.
     return bool(held) and hmac.compare_digest(held, event.facilitator_token_hash)
 
 
 def grant_facilitator(event: Event) -> None:
-    """Remember in the cookie that this browser is the event's facilitator."""
+    """Remember in the cookie that this browser is the event's owner."""
     rights = dict(session.get("f") or {})
     rights[str(event.id)] = event.facilitator_token_hash
     session["f"] = rights
     session.permanent = True
 
 
-def actor_for(event: Event) -> Actor | None:
-    """The actor for this event, or None when the browser never joined it."""
+def held_links(event_id: int) -> list[str]:
+    """The hashes of the workshop links this browser opened for an event."""
+    return list((session.get("w") or {}).get(str(event_id)) or [])
+
+
+def grant_link(link: FacilitatorLink) -> None:
+    """Remember in the cookie that this browser opened a workshop facilitator link."""
+    rights = {k: list(v) for k, v in (session.get("w") or {}).items()}
+    mine = rights.setdefault(str(link.event_id), [])
+    if link.token_hash not in mine:
+        mine.append(link.token_hash)
+    session["w"] = rights
+    session.permanent = True
+
+
+def board_credential(db: Session, event: Event, board: Board) -> str | None:
+    """The credential with which this browser runs this board: the owner's, else a workshop
+    link that covers it and still exists; None when it may not."""
+    if is_facilitator(event):
+        return event.facilitator_token_hash
+    return link_covering(db, held_links(event.id), board)
+
+
+def runs_board(db: Session, event: Event, board: Board) -> bool:
+    """Whether this browser may run this board (the owner, or its workshop's facilitator)."""
+    return board_credential(db, event, board) is not None
+
+
+def workshop_links(db: Session, event: Event) -> list[FacilitatorLink]:
+    """The workshop links this browser holds for this event and that still exist."""
+    return live_links(db, event, held_links(event.id))
+
+
+def actor_for(event: Event, board: Board | None = None) -> Actor | None:
+    """The actor for this event (and, for a board's command, that board), or None when the
+    browser never joined it. `facilitator` means: may run this board (the owner or one of its
+    workshop's facilitators), or, without a board, the whole event (the owner only)."""
     pid = participant_id(event.id)
     if pid is None:
         return None
-    facilitator = is_facilitator(event)
-    return Actor(event_id=event.id, participant_id=pid, facilitator=facilitator,
-                 credential=event.facilitator_token_hash if facilitator else None)
+    if board is None:
+        credential = event.facilitator_token_hash if is_facilitator(event) else None
+    else:
+        from .db import get_session
+
+        credential = board_credential(get_session(), event, board)
+    return Actor(event_id=event.id, participant_id=pid, facilitator=credential is not None, credential=credential)
 
 
 def facilitated_events(db: Session) -> list[Event]:
-    """The events this browser may still facilitate (their current link was opened here)."""
-    rights = session.get("f") or {}
-    ids = [int(k) for k in rights if k.isdigit()]
+    """The events this browser may still run, all of it or some workshops."""
+    ids = {int(k) for k in (session.get("f") or {}) if k.isdigit()}
+    ids |= {int(k) for k in (session.get("w") or {}) if k.isdigit()}
     if not ids:
         return []
     events = db.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.created_at.desc())).all()
-    return [e for e in events if is_facilitator(e)]
+    return [e for e in events if is_facilitator(e) or workshop_links(db, e)]

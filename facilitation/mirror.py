@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,25 +72,40 @@ class Mirror:
         self.app = app
         self.pending: set[Key] = set()
         self.failing: dict[Key, Failing] = {}
+        self.erased: set[Key] = set()  # deleted for good: never written again
         self.running = 0  # scheduled or retrying writes, not yet finished
         self.lock = threading.Lock()
 
-    def schedule(self, key: Key) -> None:
-        """Write this file shortly (once per burst of changes)."""
+    def schedule(self, key: Key, *, at_once: bool = False) -> None:
+        """Write this file shortly (once per burst of changes), or at once (someone's words were
+        deleted: they must leave the file now)."""
         with self.lock:
-            if key in self.pending or key in self.failing:
+            if key in self.erased:
+                return
+            if (key in self.pending and not at_once) or key in self.failing:
                 return  # a write (or a retry) is on its way and will read the latest state
             self.pending.add(key)
             self.running += 1
-        socketio.start_background_task(self._write_later, key)
+        socketio.start_background_task(self._write_later, key, 0 if at_once else self.app.config["MIRROR_DELAY"])
 
-    def _write_later(self, key: Key) -> None:
+    def erase(self, keys: list[Key], paths: list[Path]) -> None:
+        """Forget these files for good: no write of them is pending, retried or ever made again,
+        and they are removed from the disk (a folder with all it holds)."""
+        with self.lock:
+            self.erased.update(keys)
+            self.pending.difference_update(keys)
+            for key in keys:
+                self.failing.pop(key, None)
+        for path in paths:
+            _remove(path)
+
+    def _write_later(self, key: Key, delay: float) -> None:
         try:
-            socketio.sleep(self.app.config["MIRROR_DELAY"])
+            socketio.sleep(delay)
             while True:
                 with self.lock:
                     self.pending.discard(key)  # changes from now on schedule another write
-                if self.write(key):
+                if self.write(key, at_once=not delay):
                     return
                 tries = self.failing[key].tries
                 socketio.sleep(RETRY_DELAYS[min(tries, len(RETRY_DELAYS)) - 1])
@@ -97,12 +113,15 @@ class Mirror:
             with self.lock:
                 self.running -= 1
 
-    def write(self, key: Key, *, follow: bool = True) -> bool:
+    def write(self, key: Key, *, follow: bool = True, at_once: bool = False) -> bool:
         """Rewrite one file now; False when it failed (it will be tried again). A board's
-        write then schedules its event's bilan, unless follow is False."""
+        write then schedules its event's bilan (at once too, when this one was), unless follow
+        is False."""
         kind, ident = key
+        if key in self.erased:
+            return True
         try:
-            event_id = (write_board if kind == BOARD else write_bilan)(self.app, ident)
+            event_id = (write_board if kind == BOARD else write_bilan)(self.app, ident, self)
         except OSError as exc:
             cause = cause_of(exc)
             with self.lock:
@@ -123,7 +142,7 @@ class Mirror:
             log.warning("Markdown file of %s %s written again after %s tries", kind, ident, healed.tries + 1)
             self._tell(key, None)
         if follow and kind == BOARD and event_id is not None:
-            self.schedule((BILAN, event_id))
+            self.schedule((BILAN, event_id), at_once=at_once)
         return True
 
     def _tell(self, key: Key, cause: str | None) -> None:
@@ -232,7 +251,7 @@ def bilan_text(session: Session, event: Event) -> str:
         return bilan_markdown(Bilan(event).whole(session), bilan_labels())
 
 
-def write_board(app: Flask, board_id: int) -> int | None:
+def write_board(app: Flask, board_id: int, mirror: Mirror | None = None) -> int | None:
     """Rewrite one board's Markdown file from the database; its event's id (None: gone)."""
     with app.app_context():
         from .db import get_session
@@ -243,11 +262,14 @@ def write_board(app: Flask, board_id: int) -> int | None:
             return None
         text = board_text(db, board)
         folder, stem = board_file_parts(board)
-        replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
+        path = replace_board_file(Path(app.config["NOTES_DIR"]) / folder, stem, board.id, text)
+        if mirror is not None and (BOARD, board_id) in mirror.erased:  # deleted while this write ran
+            _remove(path)
+            return None
         return board.event_id
 
 
-def write_bilan(app: Flask, event_id: int) -> None:
+def write_bilan(app: Flask, event_id: int, mirror: Mirror | None = None) -> None:
     """Rewrite an event's bilan.md from the database."""
     with app.app_context():
         from .db import get_session
@@ -256,17 +278,35 @@ def write_bilan(app: Flask, event_id: int) -> None:
         event = db.get(Event, event_id)
         if event is None:
             return
-        write_atomic(Path(app.config["NOTES_DIR"]) / event_folder(event) / BILAN_FILE, bilan_text(db, event))
+        path = Path(app.config["NOTES_DIR"]) / event_folder(event) / BILAN_FILE
+        write_atomic(path, bilan_text(db, event))
+        if mirror is not None and (BILAN, event_id) in mirror.erased:  # deleted while this write ran
+            _remove(path.parent)
 
 
-def schedule_mirror(board_id: int) -> None:
-    """Ask for the board's file (and then its event's bilan) to be rewritten shortly."""
-    current_app.extensions["relais.mirror"].schedule((BOARD, board_id))
+def _remove(path: Path) -> None:
+    """Remove a file, or a folder and all it holds; nothing when it is not there."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
-def schedule_bilan(event_id: int) -> None:
-    """Ask for the event's bilan to be rewritten shortly (a card, the programme, a summary changed)."""
-    current_app.extensions["relais.mirror"].schedule((BILAN, event_id))
+def board_paths(app: Flask, board: Board) -> list[Path]:
+    """A board's Markdown file, under its present name and any older one."""
+    folder, _ = board_file_parts(board)
+    return list((Path(app.config["NOTES_DIR"]) / folder).glob(f"*-{board.id}.md"))
+
+
+def schedule_mirror(board_id: int, *, at_once: bool = False) -> None:
+    """Ask for the board's file (and then its event's bilan) to be rewritten shortly, or at once."""
+    current_app.extensions["relais.mirror"].schedule((BOARD, board_id), at_once=at_once)
+
+
+def schedule_bilan(event_id: int, *, at_once: bool = False) -> None:
+    """Ask for the event's bilan to be rewritten shortly (a card, the programme, a summary
+    changed), or at once (a workshop was deleted: its words must leave the bilan now)."""
+    current_app.extensions["relais.mirror"].schedule((BILAN, event_id), at_once=at_once)
 
 
 def wait_idle(app: Flask, timeout: float = 10.0) -> bool:

@@ -59,6 +59,8 @@ class Event(Base):
     round_timer_left_ms: Mapped[int | None] = mapped_column(Integer)
     round_timer_total_ms: Mapped[int | None] = mapped_column(Integer)
     plenary_workshop_id: Mapped[int | None] = mapped_column(Integer)  # None: every workshop in turn
+    # Days after its last day until it is deleted for good; None: the server's RETENTION_DAYS.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
     organisations: Mapped[list[Organisation]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Organisation.name"
@@ -72,6 +74,9 @@ class Event(Base):
         back_populates="event",
         cascade="all, delete-orphan",
         order_by="(ProgrammeItem.day, ProgrammeItem.starts_at, ProgrammeItem.position, ProgrammeItem.id)",
+    )
+    links: Mapped[list[FacilitatorLink]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="FacilitatorLink.id"
     )
 
 
@@ -120,6 +125,9 @@ class Workshop(Base):
     board: Mapped[Board] = relationship(
         back_populates="workshop", cascade="all, delete-orphan", uselist=False
     )
+    # The workshop facilitators' links that run it (beside the owner's).
+    links: Mapped[list[FacilitatorLink]] = relationship(secondary="facilitator_link_workshops", viewonly=True,
+                                                        order_by="FacilitatorLink.id")
 
 
 class Board(Base):
@@ -336,7 +344,10 @@ class BoardChange(Base):
 
 
 class Operation(Base):
-    """A client command already applied, with the answer it got (replays get it again)."""
+    """A client command already applied, with the answer it got (replays get it again).
+
+    An answer may hold a note's words: it goes with its board, or its event, when they are
+    deleted."""
 
     __tablename__ = "operations"
     __table_args__ = (UniqueConstraint("actor", "op_id"),)
@@ -346,3 +357,32 @@ class Operation(Base):
     op_id: Mapped[str] = mapped_column(String(64))
     answer: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+
+
+class FacilitatorLink(Base):
+    """A workshop facilitator's link: a name ("Atelier 2 – Camille"), the workshops it runs,
+    and the hash of its token (shown once, never stored)."""
+
+    __tablename__ = "facilitator_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="links")
+    workshops: Mapped[list[Workshop]] = relationship(secondary="facilitator_link_workshops",
+                                                     order_by="Workshop.id")
+
+
+class FacilitatorLinkWorkshop(Base):
+    """Which workshops a facilitator link runs."""
+
+    __tablename__ = "facilitator_link_workshops"
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("facilitator_links.id", ondelete="CASCADE"), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)

@@ -48,6 +48,8 @@ CARD_TEXT_MAX = 2000
 WEBSITE_MAX = 200
 # A six-letter code, typed with the spaces or dashes people put in it.
 JOIN_CODE_TYPED_MAX = 12
+LINK_NAME_MAX = 80
+RETENTION_MAX_DAYS = 3650
 COLORS = ("yellow", "pink", "blue", "green", "orange", "purple")
 
 
@@ -560,12 +562,27 @@ class EventPatch(Body):
     language: Language | None = Field(None, description="the language of its Markdown notes and bilan")
     next_meeting: Prose(SUMMARY_MAX) | None = Field(None, description='the bilan\'s "Et après ?"')
     bilan_pseudonyms: bool | None = Field(None, description="name people in the bilan (default: no)")
+    retention_days: Annotated[int, Field(ge=1, le=RETENTION_MAX_DAYS)] | None = Field(
+        None, description="days kept after the last day, at most the server's RETENTION_DAYS; null: the server's")
 
 
 class EventIn(EventPatch):
     """A new event."""
 
     title: Line(TITLE_MAX, required=True)
+
+
+class EventDelete(Body):
+    """Delete the event for good."""
+
+    confirm: Line(JOIN_CODE_TYPED_MAX, required=True) = Field(description="the event's code, typed again")
+
+
+class LinkIn(Body):
+    """A workshop facilitator link."""
+
+    name: Line(LINK_NAME_MAX, required=True) = Field(description='who holds it, e.g. "Atelier 2 – Camille"')
+    workshops: Annotated[list[Id], Field(min_length=1, max_length=50)] = Field(description="the workshops it runs")
 
 
 class CardPatch(Body):
@@ -720,7 +737,7 @@ def _field_limits(model: type[Payload]) -> dict[str, dict[str, int]]:
 LIMITED = {"note": NoteAdd, "event": EventIn, "organisation": OrganisationIn, "workshop": WorkshopIn,
            "card": CardPatch, "programme": ProgrammeIn,
            "column": ColumnIn, "group": GroupAdd, "vote": VoteOpen, "timer": BoardTimer, "action": ActionAdd,
-           "profile": ProfileForm, "join": JoinForm}
+           "profile": ProfileForm, "join": JoinForm, "link": LinkIn}
 
 
 def limits() -> dict[str, dict[str, dict[str, int]]]:

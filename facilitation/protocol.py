@@ -61,6 +61,8 @@ CARD_NOTED = "card:noted"
 PLENARY_STATE = "plenary:state"
 PLENARY_WORKSHOP = "plenary:workshop"
 EVENT_SEQ = "event:seq"
+# To every screen of an event deleted for good (no seq).
+EVENT_DELETED = "event:deleted"
 # To the consoles of a credential that was just replaced or revoked (no seq).
 ACCESS_REVOKED = "access:revoked"
 # To a board's consoles: its Markdown file is behind (and why), or whole again (no seq).
@@ -148,6 +150,7 @@ NO_TIMER = "no_timer"
 TOO_FAST = "too_fast"
 BUSY = "busy"
 OUTSIDE_EVENT = "outside_event"
+BAD_PACKAGE = "bad_package"
 CROSS_SITE = "cross_site"
 
 MESSAGES: dict[str, str] = {
@@ -179,6 +182,7 @@ MESSAGES: dict[str, str] = {
     TOO_FAST: N_("That is a lot at once: wait a moment, it will be sent by itself."),
     BUSY: N_("The server is busy for a moment: this will be sent again by itself."),
     OUTSIDE_EVENT: N_("This day is not one of the event's days."),
+    BAD_PACKAGE: N_("This file is not a Relais package, or it is damaged or too large: nothing was imported."),
     CROSS_SITE: N_("This request came from another site; open Relais again and retry."),
 }
 

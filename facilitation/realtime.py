@@ -47,8 +47,8 @@ def _refuse(code: str, **details: Any) -> dict[str, Any]:
     return p.error(code, gettext(p.MESSAGES[code]), **details)
 
 
-def _actor(event: Event) -> Actor:
-    actor = actor_for(event)
+def _actor(event: Event, board: Board | None = None) -> Actor:
+    actor = actor_for(event, board)
     if actor is None:
         raise DomainError(p.FORBIDDEN)
     return actor
@@ -103,7 +103,7 @@ class Scope:
     key: str
     load: Callable[[int], Any]
     joined: Callable[[Any], bool]
-    event_of: Callable[[Any], Event]
+    actor_of: Callable[[Any], Actor]  # who asks, with the rights they have on this target
     publish: Callable[[Any], None]
     # What else a change alters, recorded in the same transaction (the plenary screen).
     follow: Callable[[Session, Any, Any], list[EventChange]]
@@ -122,7 +122,7 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Any, Actor, Any]
         target = scope.load(getattr(data, scope.key))
         if not scope.joined(target):
             raise DomainError(p.NOT_JOINED)
-        actor = _actor(scope.event_of(target))
+        actor = scope.actor_of(target)
         earlier = ops.previous_answer(db, actor.participant_id, data.op)
         if earlier is not None:
             return earlier  # a resend of what was already done costs nothing
@@ -132,7 +132,8 @@ def _command(name: str, payload: Any, apply: Callable[[Session, Any, Actor, Any]
                 change = apply(db, target, actor, data)
                 also = scope.follow(db, target, change)
                 answer = p.ok(**{k: v for k, v in change.payload.items() if k != scope.key}, **change.reply)
-                ops.remember(db, actor.participant_id, data.op, answer)
+                # The answer goes with its board (or event) when that is deleted: it may hold a note's words.
+                ops.remember(db, actor.participant_id, data.op, answer, **{f"{scope.key}_id": target.id})
                 db.commit()
         except IntegrityError:
             # The same op raced in from another tab or worker and won: answer as it was.
@@ -173,7 +174,7 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
         db = get_session()
         throttle.hit("join", f"s:{request.sid}")
         board = _board_for(data.board)
-        actor = _actor(board.event)
+        actor = _actor(board.event, board)
         view = data.view or "phone"
         if view == "console" and not actor.facilitator:
             raise DomainError(p.NOT_FACILITATOR)
@@ -306,10 +307,10 @@ def _plenary_follow(db: Session, board: Board, change: Change) -> list[EventChan
     return [follow] if follow is not None else []
 
 
-BOARD_SCOPE = Scope("board", _board_for, _joined, lambda board: board.event, lambda change: publish(change),
-                    _plenary_follow)
-EVENT_SCOPE = Scope("event", _event_for, lambda event: p.event_room(event.id) in rooms(), lambda event: event,
-                    publish_event, lambda *_: [])
+BOARD_SCOPE = Scope("board", _board_for, _joined, lambda board: _actor(board.event, board),
+                    lambda change: publish(change), _plenary_follow)
+EVENT_SCOPE = Scope("event", _event_for, lambda event: p.event_room(event.id) in rooms(), _actor, publish_event,
+                    lambda *_: [])
 
 
 def settle(db: Session, change: Change) -> None:
@@ -322,7 +323,8 @@ def settle(db: Session, change: Change) -> None:
         publish_event(follow)
 
 
-def settle_event(db: Session, event: Event, also: list[EventChange], *, every_file: bool = False) -> None:
+def settle_event(db: Session, event: Event, also: list[EventChange], *, every_file: bool = False,
+                 at_once: bool = False) -> None:
     """Commit a change of the whole event (a card, the programme, a workshop added), send what
     it altered live, and rewrite its bilan (and every board's file, when the event's title,
     place, dates or language changed)."""
@@ -332,7 +334,7 @@ def settle_event(db: Session, event: Event, also: list[EventChange], *, every_fi
     if every_file:
         for workshop in event.workshops:
             schedule_mirror(workshop.board.id)
-    schedule_bilan(event.id)
+    schedule_bilan(event.id, at_once=at_once)
 
 
 def _register(name: str, apply: Callable[[Session, Any, Actor, Any], Any], scope: Scope) -> None:
@@ -408,4 +410,4 @@ def publish(change: Change) -> None:
         socketio.emit(change.name, change.payload, to=p.facilitators_room(board, room_key(credential)))
     for participant, name, payload in change.own:
         socketio.emit(name, payload, to=p.participant_room(board, participant))
-    schedule_mirror(board)
+    schedule_mirror(board, at_once=change.erases)

@@ -135,11 +135,25 @@ def eventlet_deadline(seconds: float) -> Any:
     return eventlet.Timeout(seconds, TooSlow("too slow"))
 
 
+# The one route that takes a file (a hand-over package), and how much more than a package its form may add.
+UPLOAD_PATHS = frozenset({"/import"})
+FORM_OVERHEAD = 64 * 1024
+
+
+def body_limit(app: Any, path: str) -> int:
+    """The largest body a request to this path may send: MAX_CONTENT_LENGTH (64 KiB), or a
+    package's limit for the import form."""
+    if path in UPLOAD_PATHS:
+        from .package import PACKAGE_MAX_BYTES
+
+        return PACKAGE_MAX_BYTES + FORM_OVERHEAD
+    return app.config["MAX_CONTENT_LENGTH"]
+
+
 def make_server(app: Any, host: str, port: int, async_mode: str) -> Any:
     """A server for the app, bounded as above; call serve_forever() on it, stop() to end."""
-    limit = app.config["MAX_CONTENT_LENGTH"]
     seconds = app.config["REQUEST_TIMEOUT"]
-    bounded = BoundedRequests(app.wsgi_app, limit_for=lambda _path: limit, seconds=seconds,
+    bounded = BoundedRequests(app.wsgi_app, limit_for=lambda path: body_limit(app, path), seconds=seconds,
                               deadline=gevent_deadline if async_mode == "gevent" else eventlet_deadline)
     app.wsgi_app = bounded
     if async_mode == "gevent":

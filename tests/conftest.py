@@ -59,7 +59,7 @@ def _empty_postgres(url: str) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(text(f'DELETE FROM "{table.name}"'))
-            if isinstance(table.c.get("id").type, Integer):
+            if table.c.get("id") is not None and isinstance(table.c["id"].type, Integer):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"))
     engine.dispose()
 

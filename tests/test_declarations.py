@@ -132,7 +132,7 @@ def _check(response) -> None:
     if not body["ok"]:
         error = body["error"]
         assert error["code"] in p.MESSAGES and isinstance(error["message"], str) and error["message"]
-        assert set(error) <= {"code", "message", "field", "phase", "note"}, error
+        assert set(error) <= {"code", "message", "field", "phase", "note", "retry_after"}, error
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")

@@ -59,6 +59,22 @@ def _squash(value: str) -> str:
     return " ".join(value.split())
 
 
+def headings_of(tokens) -> list[tuple[str, str]]:
+    """The headings of a parsed document: (tag, its words, spaces squashed)."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            found.append((token.tag, _squash("".join(
+                c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline")))))
+    return found
+
+
+def as_typed(text: str) -> str:
+    """A one-line field as its heading shows it: control characters dropped, line breaks as spaces."""
+    return _squash(re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", text).replace("\r", " ").replace("\u2028", " ")
+                   .replace("\u2029", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\x85", " "))
+
+
 @settings(max_examples=150, deadline=None)
 @given(event=text, workshop=text, question=text, place=text, slot=text, room=text,
        columns=st.lists(text, min_size=1, max_size=3), groups=st.lists(text, max_size=2),
@@ -78,12 +94,7 @@ def test_no_field_can_change_the_structure_of_a_board_note(event, workshop, ques
     matter, body = _front_matter_and_body(document)
     assert (matter["event"], matter["workshop"], matter["room"]) == (event, workshop, room)
     tokens = PARSER.parse(body)
-
-    headings = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            headings.append((token.tag, _squash(tokens[i + 1].children and "".join(
-                c.content for c in tokens[i + 1].children if c.type in ("text", "code_inline")) or "")))
+    headings = headings_of(tokens)
     expected = [("h1", workshop)]
     for title in columns:
         expected.append(("h2", title))
@@ -95,8 +106,7 @@ def test_no_field_can_change_the_structure_of_a_board_note(event, workshop, ques
         expected.append(("h2", LABELS["actions"]))
     assert [tag for tag, _ in headings] == [tag for tag, _ in expected]
     for (_, seen), (_, typed) in zip(headings, expected, strict=True):
-        assert seen == _squash(re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", typed).replace("\r", " ").replace(
-            "\u2028", " ").replace("\u2029", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\x85", " "))
+        assert seen == as_typed(typed)
 
     for token in _walk(tokens):
         assert token.type not in ("html_block", "html_inline", "image"), token

@@ -34,7 +34,7 @@ from facilitation.services import events as event_service
 from facilitation.services import programme as programme_service
 
 from .factories import Phone, World, form_post, make_meeting, op, phone
-from .test_markdown_safety import _front_matter_and_body, _squash, _walk, text
+from .test_markdown_safety import _front_matter_and_body, _walk, as_typed, headings_of, text
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 UTC = dt.UTC
@@ -372,12 +372,6 @@ LABELS = {"question": "Question :", "empty": "(aucune note)", "ungrouped": "Autr
 PARSER = MarkdownIt("commonmark")
 
 
-def _clean(typed: str) -> str:
-    """A one-line field as its heading shows it: control characters dropped, line breaks as spaces."""
-    return _squash(re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", typed).replace("\r", " ").replace("\u2028", " ")
-                   .replace("\u2029", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\x85", " "))
-
-
 @settings(max_examples=120, deadline=None)
 @given(title=text, place=text, orgs=st.lists(st.tuples(text, text, text), min_size=1, max_size=3),
        days=st.lists(st.tuples(text, text), max_size=2),
@@ -405,11 +399,7 @@ def test_no_note_title_or_card_can_change_the_structure_of_the_bilan(title, plac
     matter, body = _front_matter_and_body(document)
     assert (matter["title"], matter["place"], matter["hosts"]) == (title, place, ", ".join(o[0] for o in orgs))
     tokens = PARSER.parse(body)
-    headings = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            headings.append((token.tag, _squash("".join(
-                c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline")))))
+    headings = headings_of(tokens)
 
     expected = [("h1", title), ("h2", LABELS["organisations"])] + [("h3", o[0]) for o in orgs]
     if programme:
@@ -432,7 +422,7 @@ def test_no_note_title_or_card_can_change_the_structure_of_the_bilan(title, plac
 
     assert [tag for tag, _ in headings] == [tag for tag, _ in expected]
     for (_, seen), (_, typed) in zip(headings, expected, strict=True):
-        assert seen == _clean(typed)
+        assert seen == as_typed(typed)
     for token in _walk(tokens):
         assert token.type not in ("html_block", "html_inline", "image"), token
         if token.type == "link_open":

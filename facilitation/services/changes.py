@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
@@ -38,6 +38,8 @@ class Change:
     reply: dict[str, Any] = field(default_factory=dict)
     # The facilitator credentials valid when it was made: their consoles get the full form.
     credentials: tuple[str, ...] = ()
+    # It deleted someone's words: the Markdown file is rewritten at once, not a moment later.
+    erases: bool = False
 
 
 def record(
@@ -64,6 +66,28 @@ def record(
     session.add(BoardChange(board_id=board.id, seq=seq, name=public_name, payload=change.public))
     session.flush()
     return change
+
+
+def forget(session: Session, board: Board, *, note: int | None = None, group: int | None = None,
+           column: int | None = None) -> int:
+    """Delete from the change log every change that carried the words of this note, group or
+    column (deleted for good: its text must not stay anywhere). A screen behind those changes
+    then catches up with a snapshot (the log has a gap). Returns how many were deleted."""
+    names = {p.NOTE_ADDED, p.NOTE_EDITED, p.NOTE_MOVED} if note is not None else \
+        {p.BOARD_GROUPS} if group is not None else {p.BOARD_COLUMNS}
+    rows = session.execute(select(BoardChange.id, BoardChange.payload).where(
+        BoardChange.board_id == board.id, BoardChange.name.in_(names))).all()
+
+    def carries(payload: dict[str, Any]) -> bool:
+        if note is not None:
+            return isinstance(payload.get("note"), dict) and payload["note"].get("id") == note
+        key, wanted = ("groups", group) if group is not None else ("columns", column)
+        return any(isinstance(item, dict) and item.get("id") == wanted for item in payload.get(key) or [])
+
+    doomed = [row.id for row in rows if carries(row.payload)]
+    if doomed:
+        session.execute(delete(BoardChange).where(BoardChange.id.in_(doomed)))
+    return len(doomed)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from .. import protocol as p
 from ..models import Board, Column, Note
 from ..payloads import COLUMNS_MAX
 from . import DomainError
-from .changes import Change, record
+from .changes import Change, forget, record
 from .presenters import columns_form
 
 
@@ -64,4 +64,7 @@ def delete_column(session: Session, board: Board, column_id: int) -> Change:
     board.columns.remove(column)
     session.delete(column)
     _renumber(board.columns)
-    return _changed(session, board)
+    forget(session, board, column=column_id)
+    change = _changed(session, board)
+    change.erases = True
+    return change

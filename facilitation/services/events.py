@@ -6,11 +6,11 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
-from ..models import Event, Organisation, Participant
+from ..models import Event, Operation, Organisation, Participant
 from . import DomainError, assign, owned
 from .programme import check_day
 
@@ -142,6 +142,18 @@ def update_card(session: Session, org: Organisation, participant: Participant, *
     assign(org, fields, _CARD_FIELDS)
     session.flush()
     return org
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Delete an event and everything of it: its organisations, programme, workshops and boards
+    (notes, groups, votes, dots, actions, the change log), participants, card notes, links, and
+    the answers kept for replayed commands (they may hold a note's words)."""
+    people = select(Participant.id).where(Participant.event_id == event.id)
+    # Answers stored before they were tied to their board or event: by their participant.
+    session.execute(delete(Operation).where(Operation.actor.in_(people)))
+    session.execute(delete(Operation).where(Operation.event_id == event.id))
+    session.delete(event)
+    session.flush()
 
 
 def delete_organisation(session: Session, org: Organisation) -> None:

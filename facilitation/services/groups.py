@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Board, Group, Note
 from . import Actor, DomainError, on_board
-from .changes import Change, record
+from .changes import Change, forget, record
 from .columns import get_column
 from .phases import require_facilitator
 from .presenters import group_form
@@ -146,4 +146,7 @@ def delete(session: Session, board: Board, actor: Actor, *, group_id: int) -> Ch
     session.delete(group)
     session.flush()
     _renumber_groups(session, column_id, _column_groups(session, column_id))
-    return _changed(session, board, {column_id}, own)
+    forget(session, board, group=group_id)
+    change = _changed(session, board, {column_id}, own)
+    change.erases = True
+    return change

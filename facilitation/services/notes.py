@@ -11,7 +11,7 @@ from .. import clock
 from .. import protocol as p
 from ..models import Board, Note, Participant
 from . import Actor, DomainError, on_board
-from .changes import Change, record
+from .changes import Change, forget, record
 from .columns import get_column
 from .groups import container_ids, get_group, renumber_notes
 from .phases import check_may
@@ -165,7 +165,10 @@ def delete(session: Session, board: Board, actor: Actor, *, note_id: int) -> Cha
     forget_spotlight(board, "note", note_id)
     session.delete(note)
     session.flush()
-    return _noted(session, board, p.NOTE_DELETED, None, {"note": note_id, "column": column_id}, author, refunds)
+    forget(session, board, note=note_id)
+    change = _noted(session, board, p.NOTE_DELETED, None, {"note": note_id, "column": column_id}, author, refunds)
+    change.erases = True
+    return change
 
 
 def purge(session: Session, board: Board, actor: Actor, *, note_id: int) -> Change:
@@ -185,7 +188,11 @@ def purge(session: Session, board: Board, actor: Actor, *, note_id: int) -> Chan
         session.delete(gone)
     session.flush()
     ids = sorted(n.id for n in doomed)
-    return record(session, board, p.NOTE_PURGED, {"notes": ids, "resync": True}, own=own)
+    for note_id in ids:
+        forget(session, board, note=note_id)
+    change = record(session, board, p.NOTE_PURGED, {"notes": ids, "resync": True}, own=own)
+    change.erases = True
+    return change
 
 
 def authored_by(session: Session, board: Board, actor: Actor) -> list[int]:

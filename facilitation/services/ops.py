@@ -17,7 +17,9 @@ def previous_answer(session: Session, actor: str, op_id: str) -> dict[str, Any] 
     )
 
 
-def remember(session: Session, actor: str, op_id: str, answer: dict[str, Any]) -> None:
-    """Store the answer in the same transaction as the change it answers."""
-    session.add(Operation(actor=actor, op_id=op_id, answer=answer))
+def remember(session: Session, actor: str, op_id: str, answer: dict[str, Any], *, board_id: int | None = None,
+             event_id: int | None = None) -> None:
+    """Store the answer in the same transaction as the change it answers, with the board (or
+    the event) it belongs to, so that deleting that deletes it too."""
+    session.add(Operation(actor=actor, op_id=op_id, answer=answer, board_id=board_id, event_id=event_id))
     session.flush()

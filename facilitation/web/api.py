@@ -16,24 +16,24 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext
 
-from .. import dates, throttle
+from .. import dates, forget, throttle
 from .. import payloads as pl
 from .. import protocol as p
 from ..db import DatabaseBusy, get_session
 from ..extensions import socketio
 from ..i18n import current_language
-from ..identity import ensure_participant, grant_facilitator, is_facilitator
+from ..identity import ensure_participant, grant_facilitator, is_facilitator, runs_board
 from ..mirror import schedule_mirror
 from ..models import Event, Workshop
 from ..realtime import publish, settle, settle_event
-from ..services import DomainError, access
+from ..services import DomainError, access, retention
 from ..services import columns as column_service
 from ..services import events as event_service
 from ..services import plenary as plenary_service
 from ..services import programme as programme_service
 from ..services import round as round_service
 from ..services import workshops as workshop_service
-from ..services.access import room_key
+from ..services.access import link_form, room_key
 from ..services.changes import Change
 from ..services.presenters import card_form, columns_form, programme_form, workshop_form
 from ..services.programme import days_of
@@ -66,10 +66,11 @@ class Route:
 
 
 ROUTES: list[Route] = []
+RUNS = "owner, or the workshop's facilitator"
 
 
 def route(method: str, rule: str, *, body: type[pl.Payload] | None = None, status: int = 200, answer: str = "{}",
-          errors: tuple[int, ...] = (400, 403, 404, 429), who: str = "facilitator", secret: bool = False,
+          errors: tuple[int, ...] = (400, 403, 404, 429), who: str = "owner", secret: bool = False,
           limit: str | None = None) -> Callable:
     """Declare a route: the view gets its checked body as `data`; a refusal becomes the error body.
     A `secret` answer (it holds a facilitator link) is never cached; `limit` names a policy of
@@ -131,14 +132,24 @@ def default_columns() -> list[str]:
 
 
 def facilitated(code: str) -> Event:
-    """The event, if this browser is its facilitator; else not_facilitator."""
+    """The event, if this browser is its owner; else not_facilitator."""
     event = load_event(code)
     if not is_facilitator(event):
         raise DomainError(p.NOT_FACILITATOR)
     return event
 
 
-def event_form(event: Event, *, full: bool = True) -> dict[str, Any]:
+def run_workshop(code: str, workshop_id: int) -> Workshop:
+    """The workshop, if this browser runs it (the owner, or one of its workshop's
+    facilitators); else not_facilitator (not_found for a workshop of another event)."""
+    event = load_event(code)
+    workshop = workshop_service.get_workshop(get_session(), event, workshop_id)
+    if not runs_board(get_session(), event, workshop.board):
+        raise DomainError(p.NOT_FACILITATOR)
+    return workshop
+
+
+def event_form(event: Event, *, full: bool = True, owner: bool = False) -> dict[str, Any]:
     """The wire form of an event, with its organisations, workshops and programme."""
     language = current_language()
     data: dict[str, Any] = {
@@ -155,6 +166,14 @@ def event_form(event: Event, *, full: bool = True) -> dict[str, Any]:
         "next_meeting": event.next_meeting,
         "bilan_pseudonyms": event.bilan_pseudonyms,
     }
+    if owner:  # what only the owner's console shows: retention, and who holds which link (never a token)
+        server_days = current_app.config["RETENTION_DAYS"]
+        erased = retention.erased_on(event, server_days)
+        data["retention_days"] = retention.days_of(event, server_days)
+        data["retention_max"] = server_days
+        data["erased_on"] = erased.isoformat()
+        data["erased_label"] = dates.short_day(erased, language)
+        data["links"] = [link_form(link) for link in event.links]
     if full:
         data["organisations"] = [card_form(o) for o in event.organisations]
         data["workshops"] = [workshop_full(w) for w in event.workshops]
@@ -182,7 +201,7 @@ def openapi() -> Any:
 def create_event(data: pl.EventIn) -> Any:
     """Create an event; the answer holds the facilitator link, shown once, and makes the caller facilitator."""
     event, facilitator_url, join_url = create_event_here(data.given())
-    return p.ok(event=event_form(event), facilitator_url=facilitator_url, join_url=join_url)
+    return p.ok(event=event_form(event, owner=True), facilitator_url=facilitator_url, join_url=join_url)
 
 
 @route("GET", "/events/<code>", errors=(404, 429), who="anyone with the code",
@@ -190,7 +209,8 @@ def create_event(data: pl.EventIn) -> Any:
        "workshops: [{id, board, title, question, day, time_slot, room, position, columns}]}}")
 def get_event(code: str) -> Any:
     """Read an event with its organisations and workshops."""
-    return p.ok(event=event_form(load_event(code)))
+    event = load_event(code)
+    return p.ok(event=event_form(event, owner=is_facilitator(event)))
 
 
 @route("PATCH", "/events/<code>", body=pl.EventPatch, answer="{event}")
@@ -198,9 +218,12 @@ def update_event(code: str, data: pl.EventPatch) -> Any:
     """Change the event's title, place, dates or description."""
     db = get_session()
     event = facilitated(code)
-    event_service.update_event(db, event, **data.given())
+    fields = data.given()
+    if "retention_days" in fields:
+        retention.set_days(event, fields.pop("retention_days"), current_app.config["RETENTION_DAYS"])
+    event_service.update_event(db, event, **fields)
     settle_event(db, event, [], every_file=True)
-    return p.ok(event=event_form(event, full=False))
+    return p.ok(event=event_form(event, full=False, owner=True))
 
 
 @route("POST", "/events/<code>/facilitator-link", body=pl.Empty, secret=True, answer="{facilitator_url}")
@@ -218,7 +241,52 @@ def new_facilitator_link(code: str, data: pl.Empty) -> Any:
         room = p.facilitators_room(workshop.board.id, old)
         socketio.emit(p.ACCESS_REVOKED, {"board": workshop.board.id}, to=room)
         socketio.close_room(room)
+    socketio.close_room(p.event_facilitators_room(event.id, old))
     return p.ok(facilitator_url=f"{public_base_url()}/f/{token}")
+
+
+@route("DELETE", "/events/<code>", body=pl.EventDelete, answer="{}")
+def delete_event(code: str, data: pl.EventDelete) -> Any:
+    """Delete the event for good: every row, its Markdown files and its bilan; `confirm` must be
+    its code (400 `bad_request` otherwise). Every screen of it is told (event:deleted)."""
+    db = get_session()
+    event = facilitated(code)
+    if event_service.normalise_code(data.confirm) != event.code:
+        raise DomainError(p.BAD_REQUEST, field="confirm")
+    event_id = event.id
+    screens = {w.board.id: [p.board_room(w.board.id)] + [p.facilitators_room(w.board.id, room_key(c))
+                                                         for c in access.credentials(w.board)]
+               for w in event.workshops}
+    forget.delete_event(current_app._get_current_object(), db, event)
+    for board_id, rooms in screens.items():
+        socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=rooms)
+    socketio.emit(p.EVENT_DELETED, {"event": event_id}, to=p.event_room(event_id))
+    return p.ok()
+
+
+@route("POST", "/events/<code>/links", body=pl.LinkIn, status=201, secret=True, answer="{link, url}")
+def add_link(code: str, data: pl.LinkIn) -> Any:
+    """Make a workshop facilitator link, named, for one or more workshops; its address is in
+    this answer only. Whoever opens it runs those workshops' boards, and nothing else."""
+    db = get_session()
+    event = facilitated(code)
+    link, token = access.create_link(db, event, name=data.name, workshop_ids=data.workshops)
+    db.commit()
+    return p.ok(link=link_form(link), url=f"{public_base_url()}/f/{token}")
+
+
+@route("DELETE", "/events/<code>/links/<id:link_id>", answer="{}")
+def revoke_link(code: str, link_id: int) -> Any:
+    """Revoke a workshop facilitator link: it stops working at once, also on a console already
+    open (told `access:revoked`, out of the facilitators' room; its next command is refused)."""
+    db = get_session()
+    event = facilitated(code)
+    rooms = access.revoke_link(db, access.get_link(db, event, link_id))
+    db.commit()
+    for board_id, room in rooms:
+        socketio.emit(p.ACCESS_REVOKED, {"board": board_id}, to=room)
+        socketio.close_room(room)
+    return p.ok()
 
 
 @route("POST", "/events/<code>/organisations", body=pl.OrganisationIn, status=201, errors=(400, 403, 404, 409),
@@ -312,12 +380,17 @@ def add_workshop(code: str, data: pl.WorkshopIn) -> Any:
     return p.ok(workshop=workshop_full(workshop))
 
 
-@route("PATCH", "/events/<code>/workshops/<id:workshop_id>", body=pl.WorkshopPatch, answer="{workshop, seq}")
+@route("PATCH", "/events/<code>/workshops/<id:workshop_id>", body=pl.WorkshopPatch, answer="{workshop, seq}",
+       who=RUNS + " (its facilitators: `summary` only)")
 def update_workshop(code: str, workshop_id: int, data: pl.WorkshopPatch) -> Any:
-    """Change a workshop; its board's screens follow (board:workshop)."""
+    """Change a workshop; its board's screens follow (board:workshop). Its own facilitators
+    may write its summary; every other field is the owner's."""
     db = get_session()
-    workshop = workshop_service.get_workshop(db, facilitated(code), workshop_id)
-    change = workshop_service.update_workshop(db, workshop, **data.given())
+    workshop = run_workshop(code, workshop_id)
+    fields = data.given()
+    if set(fields) - {"summary"} and not is_facilitator(workshop.event):
+        raise DomainError(p.NOT_FACILITATOR)
+    change = workshop_service.update_workshop(db, workshop, **fields)
     settle(db, change)
     return p.ok(workshop=workshop_full(workshop), seq=change.payload["seq"])
 
@@ -330,16 +403,16 @@ def delete_workshop(code: str, workshop_id: int) -> Any:
     workshop = workshop_service.get_workshop(db, event, workshop_id)
     rooms = [p.board_room(workshop.board.id)] + [p.facilitators_room(workshop.board.id, room_key(c))
                                                 for c in access.credentials(workshop.board)]
-    board_id = workshop_service.delete_workshop(db, workshop)
+    board_id = forget.delete_workshop(current_app._get_current_object(), db, workshop)
     if event.plenary_workshop_id == workshop_id:
         event.plenary_workshop_id = None
-    settle_event(db, event, [plenary_service.refreshed(db, event)])
+    settle_event(db, event, [plenary_service.refreshed(db, event)], at_once=True)  # its words leave the bilan now
     socketio.emit(p.BOARD_DELETED, {"board": board_id}, to=rooms)
     return p.ok()
 
 
 def _board_of(code: str, workshop_id: int) -> Any:
-    return workshop_service.get_workshop(get_session(), facilitated(code), workshop_id).board
+    return run_workshop(code, workshop_id).board
 
 
 def _column_change(change: Change) -> dict[str, Any]:
@@ -349,14 +422,14 @@ def _column_change(change: Change) -> dict[str, Any]:
 
 
 @route("POST", "/events/<code>/workshops/<id:workshop_id>/columns", body=pl.ColumnIn, status=201,
-       answer="{columns, seq}")
+       answer="{columns, seq}", who=RUNS)
 def add_column(code: str, workshop_id: int, data: pl.ColumnIn) -> Any:
     """Append a column (at most twelve); broadcasts board:columns."""
     return _column_change(column_service.add_column(get_session(), _board_of(code, workshop_id), data.title))
 
 
 @route("PATCH", "/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>", body=pl.ColumnPatch,
-       answer="{columns, seq}")
+       answer="{columns, seq}", who=RUNS)
 def update_column(code: str, workshop_id: int, column_id: int, data: pl.ColumnPatch) -> Any:
     """Rename a column or move it to another index; broadcasts board:columns."""
     board = _board_of(code, workshop_id)
@@ -364,7 +437,7 @@ def update_column(code: str, workshop_id: int, column_id: int, data: pl.ColumnPa
 
 
 @route("DELETE", "/events/<code>/workshops/<id:workshop_id>/columns/<id:column_id>", errors=(400, 403, 404, 409),
-       answer="{columns, seq}")
+       answer="{columns, seq}", who=RUNS)
 def delete_column(code: str, workshop_id: int, column_id: int) -> Any:
     """Delete an empty column; 409 `column_not_empty` or `last_column`; broadcasts board:columns."""
     return _column_change(column_service.delete_column(get_session(), _board_of(code, workshop_id), column_id))

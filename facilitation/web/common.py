@@ -14,7 +14,7 @@ from ..db import get_session
 from ..identity import ensure_participant, grant_facilitator, is_facilitator, participant_id
 from ..models import Event
 from ..netaddr import network_url
-from ..services import DomainError
+from ..services import DomainError, retention
 from ..services import events as event_service
 
 HTTP_STATUS = {
@@ -85,7 +85,10 @@ def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:
     Raises DomainError, with nothing stored, when a rule refuses it.
     """
     db = get_session()
+    fields = dict(fields)
+    days = fields.pop("retention_days", None)
     event, token = event_service.create_event(db, **fields)
+    retention.set_days(event, days, current_app.config["RETENTION_DAYS"])
     grant_facilitator(event)
     ensure_participant(db, event)
     db.commit()

@@ -148,36 +148,32 @@ def card(code: str, org_id: int) -> Response | str | tuple[str, int]:
 @bp.get("/<code>/round")
 def round_phone(code: str) -> str:
     """The tour de table on a phone: the card on the screen, and a question or a note to post to it."""
-    event = event_or_404(code)
-    db = get_session()
-    ensure_participant(db, event)
-    db.commit()
-    return render_template("round.html", event=event, facilitator=is_facilitator(event))
+    return _live_page(code, "round.html")
 
 
-@bp.get("/<code>/round/screen")
-def round_screen(code: str) -> str:
-    """The tour de table on the projector: the current card large, "4 / 13", its timer, the next one."""
+def _live_page(code: str, template: str) -> str:
+    """A page of the event's live parts: its browser gets a participant id (its socket needs
+    one), and a projector shows where phones join."""
     event = event_or_404(code)
     db = get_session()
     ensure_participant(db, event)
     db.commit()
     base = public_base_url()
-    return render_template("round_screen.html", event=event, join_url=f"{base}/{event.code}/round",
+    return render_template(template, event=event, facilitator=is_facilitator(event),
                            join_host=base.split("://", 1)[-1])
+
+
+@bp.get("/<code>/round/screen")
+def round_screen(code: str) -> str:
+    """The tour de table on the projector: the current card large, "4 / 13", its timer, the next one."""
+    return _live_page(code, "round_screen.html")
 
 
 # ---- the plenary screen -------------------------------------------------------------------
 @bp.get("/<code>/screen")
 def plenary(code: str) -> str:
     """The plenary screen: each workshop's question, top-ranked notes or groups and actions, live."""
-    event = event_or_404(code)
-    db = get_session()
-    ensure_participant(db, event)
-    db.commit()
-    base = public_base_url()
-    return render_template("plenary.html", event=event, join_url=f"{base}/{event.code}",
-                           join_host=base.split("://", 1)[-1])
+    return _live_page(code, "plenary.html")
 
 
 # ---- the bilan ----------------------------------------------------------------------------

@@ -25,10 +25,18 @@ from .. import payloads as pl
 from .. import protocol as p
 from ..db import DatabaseBusy, get_session
 from ..i18n import phase_labels
-from ..identity import ensure_participant, facilitated_events, grant_facilitator, is_facilitator
+from ..identity import (
+    ensure_participant,
+    facilitated_events,
+    grant_facilitator,
+    grant_link,
+    is_facilitator,
+    runs_board,
+    workshop_links,
+)
 from ..mirror import board_file_parts, board_text
 from ..models import Event, Workshop
-from ..services import DomainError
+from ..services import DomainError, access
 from ..services import events as event_service
 from ..services import workshops as workshop_service
 from .common import create_event_here, event_or_404, facilitator_event, id_arg, load_event, no_store, public_base_url
@@ -47,7 +55,12 @@ def _workshop_or_404(event: Event, workshop_id: int) -> Workshop:
 @bp.get("/")
 def home() -> str:
     """Home: create an event, or type a code to join one; the events this browser runs."""
-    return render_template("home.html", form={}, error=None, mine=facilitated_events(get_session()))
+    return render_template("home.html", form={}, error=None, mine=_mine())
+
+
+def _mine() -> list[tuple[Event, bool]]:
+    """The events this browser runs, and whether as their owner."""
+    return [(e, is_facilitator(e)) for e in facilitated_events(get_session())]
 
 
 @bp.post("/events")
@@ -85,17 +98,39 @@ def join() -> Response:
 
 @bp.get("/f/<token>")
 def facilitator_login(token: str) -> Response:
-    """The secret facilitator link: remember the right in the cookie, open the console."""
+    """A secret link: the owner's (remember it in the cookie, open the console), or a workshop
+    facilitator's (remember it, open that workshop's board, or the list of its workshops)."""
     db = get_session()
     throttle.check_guesses("guess-link")
     event = event_service.event_for_token(db, token)
-    if event is None:
+    if event is not None:
+        grant_facilitator(event)
+        ensure_participant(db, event)
+        db.commit()
+        return redirect(url_for("pages.console", code=event.code))
+    link = access.link_for_token(db, token)
+    if link is None:
         throttle.missed("guess-link")
         abort(404)
-    grant_facilitator(event)
-    ensure_participant(db, event)
+    grant_link(link)
+    ensure_participant(db, link.event)
     db.commit()
-    return redirect(url_for("pages.console", code=event.code))
+    if len(link.workshops) == 1:
+        return redirect(url_for("pages.console_board", code=link.event.code, workshop_id=link.workshops[0].id))
+    return redirect(url_for("pages.facilitate", code=link.event.code))
+
+
+@bp.get("/<code>/facilitate")
+def facilitate(code: str) -> str:
+    """The workshops this browser runs with a workshop facilitator's link (403 without one)."""
+    event = event_or_404(code)
+    db = get_session()
+    links = workshop_links(db, event)
+    if not links and not is_facilitator(event):
+        abort(403)
+    workshops = event.workshops if is_facilitator(event) else sorted(
+        {w.id: w for link in links for w in link.workshops}.values(), key=lambda w: w.id)
+    return render_template("facilitate.html", event=event, workshops=workshops, links=links)
 
 
 @bp.get("/lang/<lang>")
@@ -225,21 +260,29 @@ def console(code: str) -> str:
     return render_template("console.html", event=event, join_url=f"{public_base_url()}/{event.code}")
 
 
+def _run_or_403(code: str, workshop_id: int) -> tuple[Event, Workshop]:
+    """The event and workshop of a page for those who run it (the owner or its facilitators)."""
+    event = event_or_404(code)
+    workshop = _workshop_or_404(event, workshop_id)
+    if not runs_board(get_session(), event, workshop.board):
+        abort(403)
+    return event, workshop
+
+
 @bp.get("/<code>/console/w/<id:workshop_id>")
 def console_board(code: str, workshop_id: int) -> str:
-    """The facilitator's board: moderate notes, drag them between columns."""
-    event = facilitator_event(code)
-    workshop = _workshop_or_404(event, workshop_id)
+    """The facilitator's board: moderate notes, drag them between columns (the owner, or this
+    workshop's facilitators)."""
+    event, workshop = _run_or_403(code, workshop_id)
     return render_template(
-        "console_board.html", event=event, workshop=workshop, phases=phase_labels(),
+        "console_board.html", event=event, workshop=workshop, phases=phase_labels(), owner=is_facilitator(event),
     )
 
 
 @bp.get("/<code>/w/<id:workshop_id>/notes.md")
 def download_markdown(code: str, workshop_id: int) -> Response:
-    """Download the board's Markdown note (the facilitator only)."""
-    event = facilitator_event(code)
-    workshop = _workshop_or_404(event, workshop_id)
+    """Download the board's Markdown note (the owner, or this workshop's facilitators)."""
+    event, workshop = _run_or_403(code, workshop_id)
     board = workshop.board
     text = board_text(get_session(), board)  # in the event's language, as on disk
     _, stem = board_file_parts(board)

@@ -130,7 +130,7 @@ export function startBoard(mode, extra = {}) {
       if (item.event === "board:join" && error.code === "not_facilitator") {
         status.dataset.state = "offline";
         status.textContent = t("access_revoked");
-        link.socket.disconnect();
+        link.close();
         return;
       }
       if (error.code === "conflict" && error.note) view.upsert(error.note);

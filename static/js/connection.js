@@ -74,8 +74,8 @@ export class Link {
     for (const name of OWN_EVENTS) {
       this.socket.on(name, (data) => data && data.board === this.board && this.h.own?.(name, data));
     }
-    this.socket.on("board:deleted", (data) => {
-      if (data && data.board === this.board) this.h.deleted?.();
+    this.socket.on(`${scope}:deleted`, (data) => {
+      if (data && data[scope] === this.id) this.h.deleted?.();
     });
     // This console's facilitator link was replaced: it hears nothing more and says so.
     this.socket.on("access:revoked", (data) => {
@@ -101,7 +101,14 @@ export class Link {
     this.status();
   }
 
+  /** Stop for good (this screen may no longer follow its board): what it says stays said. */
+  close() {
+    this.closed = true;
+    this.socket.disconnect();
+  }
+
   status() {
+    if (this.closed) return;
     let state = "online";
     if (!navigator.onLine) state = "offline";
     else if (!this.socket.connected || !this.joined) state = "reconnecting";

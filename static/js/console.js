@@ -2,6 +2,7 @@
 // organisations, through the JSON API.
 import { call, check, code, formData, input, link, select, textarea } from "./console_api.js";
 import { renderMeeting } from "./console_meeting.js";
+import { renderOwner } from "./console_owner.js";
 import { limit, t } from "./i18n.js";
 import { el } from "./notes.js";
 
@@ -11,6 +12,7 @@ async function reload() {
   renderWorkshops(event);
   renderOrganisations(event);
   renderMeeting(event, reload);
+  renderOwner(event, reload);
 }
 
 function renderWorkshops(event) {

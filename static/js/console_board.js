@@ -224,3 +224,17 @@ $("action-form").addEventListener("submit", (e) => {
   $("action-what").value = "";
   $("action-due").value = "";
 });
+
+// The workshop's summary, for the bilan: written here by whoever runs the board.
+const summaryForm = document.getElementById("summary-form");
+summaryForm?.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const box = document.getElementById("summary-status");
+  const code = document.getElementById("app").dataset.code;
+  const response = await fetch(`/api/events/${code}/workshops/${summaryForm.dataset.workshop}`, {
+    method: "PATCH", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
+    body: JSON.stringify({ summary: summaryForm.summary.value }),
+  });
+  const data = await response.json().catch(() => ({ ok: false }));
+  box.textContent = data.ok ? t("saved") : (data.error?.message || t("error"));
+});

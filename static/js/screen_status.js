@@ -22,5 +22,10 @@ export function statusHandlers(box) {
       box.dataset.state = "reconnecting";
       box.textContent = error.message || t("too_fast");
     },
+    deleted: () => {
+      if (!box) return;
+      box.dataset.state = "offline";
+      box.textContent = t("event_deleted");
+    },
   };
 }
