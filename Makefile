@@ -6,12 +6,15 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | cksum | cut -d'
 DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 MO := facilitation/translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint bench messages docs migrate chromium clean
+.PHONY: run install test lint bench messages docs migrate chromium nginx clean
 
 run: $(RUNTIME_STAMP) $(MO)
 	$(BIN)/python wsgi.py
 
-test: $(DEV_STAMP) $(MO) chromium
+# What a server needs, without starting it (docs/deploy.md): the venv and the translations.
+install: $(RUNTIME_STAMP) $(MO)
+
+test: $(DEV_STAMP) $(MO) chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -51,6 +54,16 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "no /usr/bin/chromium and no apt-get as root: browser tests will be skipped"; fi; \
+	fi
+
+# The deployment test runs deploy/'s nginx configuration; install nginx when we can.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+	      && (nginx -s stop 2>/dev/null || true)) \
+	      || echo "nginx could not be installed: the deployment test will be skipped"; \
+	  else echo "no nginx and no apt-get as root: the deployment test will be skipped"; fi; \
 	fi
 
 # Rewrite the payload tables of docs/protocol.md from the declarations (a test checks them).

@@ -8,6 +8,9 @@ from typing import Any
 
 from flask import Flask, request
 
+# The cookie that keeps a browser on one worker behind nginx: only the worker's name.
+STICKY_COOKIE = "relais_worker"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,16 +43,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.globals.update(limits=payloads.limits(), colors=payloads.COLORS)
-    if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     from .serve import body_limit
 
     @app.before_request
     def _body_limit() -> None:  # the import form takes a package; every other request 64 KiB
         request.max_content_length = body_limit(app, request.path)
+
+    if app.config["WORKER_NAME"]:
+        @app.after_request
+        def _stick(response: Any) -> Any:  # nginx keeps this browser on this worker (Socket.IO needs it)
+            if request.cookies.get(STICKY_COOKIE) != app.config["WORKER_NAME"]:
+                response.set_cookie(STICKY_COOKIE, app.config["WORKER_NAME"], httponly=True, samesite="Lax",
+                                    secure=app.config["SESSION_COOKIE_SECURE"])
+            return response
 
     security.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
@@ -88,4 +94,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=20,
     )
+    if app.config["PROXY_COUNT"]:
+        # Outermost, so that Socket.IO (its origin check, its handlers' request) sees what the
+        # proxy forwarded too: the scheme, host and client address nginx says, nobody else.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     return app
+

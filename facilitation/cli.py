@@ -61,7 +61,7 @@ def import_command(file: Path, template: bool, starts_on: dt.datetime | None) ->
     db.commit()
     base = current_app.config["PUBLIC_URL"] or ""
     click.echo(f"code: {event.code}")
-    click.echo(f"owner link (keep it, it is shown once): {base}/f/{token}")
+    click.echo(f"owner link (keep it, it is shown once): {base}/f#{token}")
 
 
 @relais.command("purge")

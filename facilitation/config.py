@@ -53,6 +53,13 @@ def from_environment(instance: Path) -> dict:
         # How many reverse proxies (nginx) stand in front; their X-Forwarded-For/Proto/Host are
         # believed, nobody else's. 0 on a laptop.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # Behind nginx with several workers: this worker's name, in the `relais_worker` cookie
+        # that nginx keeps each browser on (deploy/nginx/relais.conf); "" on a laptop.
+        "WORKER_NAME": os.environ.get("WORKER_NAME", ""),
+        # PostgreSQL connections per worker: a pool of DB_POOL_SIZE, and DB_MAX_OVERFLOW more at
+        # a peak. workers x (both) must stay under the server's max_connections (docs/deploy.md).
+        "DB_POOL_SIZE": int(os.environ.get("DB_POOL_SIZE", "10")),
+        "DB_MAX_OVERFLOW": int(os.environ.get("DB_MAX_OVERFLOW", "20")),
         # Rate limits (throttle.py); "off" only for benchmarks that play a crowd from few sockets.
         "RATELIMIT_ENABLED": os.environ.get("RATE_LIMITS", "on") != "off",
         "SESSION_COOKIE_HTTPONLY": True,

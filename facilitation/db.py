@@ -39,7 +39,7 @@ def take_write_lock(dbapi_conn: sqlite3.Connection, wait: float = WRITE_WAIT) ->
         pause = min(pause * 2, 0.1)
 
 
-def make_engine(url: str, write_wait: float = WRITE_WAIT) -> Engine:
+def make_engine(url: str, write_wait: float = WRITE_WAIT, pool_size: int = 10, max_overflow: int = 20) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -68,7 +68,7 @@ def make_engine(url: str, write_wait: float = WRITE_WAIT) -> Engine:
 
         return engine
     # hide_parameters: SQL errors must not quote note text into a log line.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True)
 
 
 def forget_deleted(engine: Engine) -> None:
@@ -87,7 +87,9 @@ def forget_deleted(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory to the app."""
-    engine = make_engine(app.config["DATABASE_URL"], write_wait=app.config.get("DB_WRITE_WAIT", WRITE_WAIT))
+    cfg = app.config
+    engine = make_engine(cfg["DATABASE_URL"], write_wait=cfg.get("DB_WRITE_WAIT", WRITE_WAIT),
+                         pool_size=cfg.get("DB_POOL_SIZE", 10), max_overflow=cfg.get("DB_MAX_OVERFLOW", 20))
     app.extensions["relais.engine"] = engine
     app.extensions["relais.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

@@ -13,13 +13,14 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import clock
 from .db import forget_deleted
 from .extensions import socketio
 from .mirror import BILAN, BOARD, board_paths, event_folder
-from .models import Event, Workshop
+from .models import Board, Event, Workshop
 from .security import log_failure
 from .services import events as event_service
 from .services import retention
@@ -32,7 +33,8 @@ PURGE_EVERY = 24 * 3600  # seconds between two purges of expired events
 def delete_event(app: Flask, session: Session, event: Event) -> None:
     """Delete an event and all of it, in the database and on the disk."""
     folder = Path(app.config["NOTES_DIR"]) / event_folder(event)
-    keys = [(BOARD, w.board.id) for w in event.workshops] + [(BILAN, event.id)]
+    boards = session.scalars(select(Board.id).where(Board.event_id == event.id)).all()
+    keys = [(BOARD, board_id) for board_id in boards] + [(BILAN, event.id)]
     event_service.delete_event(session, event)
     session.commit()
     app.extensions["relais.mirror"].erase(keys, [folder])
@@ -56,14 +58,20 @@ def purge_expired(app: Flask) -> int:
     never which."""
     from .db import get_session
 
+    deleted = 0
     with app.app_context():
         session = get_session()
-        doomed = retention.expired(session, clock.now().date(), app.config["RETENTION_DAYS"])
-        for event in doomed:
+        for event_id in retention.expired(session, clock.now().date(), app.config["RETENTION_DAYS"]):
+            session.rollback()  # each in a transaction of its own
+            event = retention.claim(session, event_id)
+            if event is None:
+                continue  # another worker deleted it first
             delete_event(app, session, event)
-    if doomed:
-        log.warning("retention: %d event(s) past their retention deleted for good", len(doomed))
-    return len(doomed)
+            deleted += 1
+        session.rollback()
+    if deleted:
+        log.warning("retention: %d event(s) past their retention deleted for good", deleted)
+    return deleted
 
 
 def purge_daily(app: Flask) -> None:

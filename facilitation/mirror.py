@@ -70,11 +70,15 @@ class Mirror:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.pending: set[Key] = set()
+        self.pending: set[Key] = set()  # a write after MIRROR_DELAY is on its way
+        self.urgent: set[Key] = set()  # a write at once is on its way, not yet reading
         self.failing: dict[Key, Failing] = {}
         self.erased: set[Key] = set()  # deleted for good: never written again
         self.running = 0  # scheduled or retrying writes, not yet finished
         self.lock = threading.Lock()
+        # One write of a file at a time: a write reads the database and then writes the file, so
+        # two overlapping writes could land in the wrong order and put back deleted words.
+        self.writing: dict[Key, threading.Lock] = {}
 
     def schedule(self, key: Key, *, at_once: bool = False) -> None:
         """Write this file shortly (once per burst of changes), or at once (someone's words were
@@ -82,9 +86,9 @@ class Mirror:
         with self.lock:
             if key in self.erased:
                 return
-            if (key in self.pending and not at_once) or key in self.failing:
+            if key in (self.urgent if at_once else self.pending) or key in self.failing:
                 return  # a write (or a retry) is on its way and will read the latest state
-            self.pending.add(key)
+            (self.urgent if at_once else self.pending).add(key)
             self.running += 1
         socketio.start_background_task(self._write_later, key, 0 if at_once else self.app.config["MIRROR_DELAY"])
 
@@ -94,8 +98,13 @@ class Mirror:
         with self.lock:
             self.erased.update(keys)
             self.pending.difference_update(keys)
+            self.urgent.difference_update(keys)
             for key in keys:
                 self.failing.pop(key, None)
+            running = [self.writing[key] for key in keys if key in self.writing]
+        for one_at_a_time in running:  # a write already under way ends before the files go
+            with one_at_a_time:
+                pass
         for path in paths:
             _remove(path)
 
@@ -103,8 +112,6 @@ class Mirror:
         try:
             socketio.sleep(delay)
             while True:
-                with self.lock:
-                    self.pending.discard(key)  # changes from now on schedule another write
                 if self.write(key, at_once=not delay):
                     return
                 tries = self.failing[key].tries
@@ -118,10 +125,15 @@ class Mirror:
         write then schedules its event's bilan (at once too, when this one was), unless follow
         is False."""
         kind, ident = key
-        if key in self.erased:
-            return True
+        with self.lock:
+            one_at_a_time = self.writing.setdefault(key, threading.Lock())
         try:
-            event_id = (write_board if kind == BOARD else write_bilan)(self.app, ident, self)
+            with one_at_a_time:
+                with self.lock:  # changes from now on schedule another write
+                    (self.urgent if at_once else self.pending).discard(key)
+                if key in self.erased:
+                    return True
+                event_id = (write_board if kind == BOARD else write_bilan)(self.app, ident, self)
         except OSError as exc:
             cause = cause_of(exc)
             with self.lock:
@@ -170,8 +182,7 @@ class Mirror:
         """Write every pending or failing file now (a clean stop), boards before bilans;
         return those still failing."""
         with self.lock:
-            keys = sorted(self.pending | set(self.failing))
-            self.pending.clear()
+            keys = sorted(self.pending | self.urgent | set(self.failing))
         for key in keys:
             self.write(key)
         with self.lock:  # the bilans the board writes have just asked for

@@ -61,6 +61,9 @@ class Event(Base):
     plenary_workshop_id: Mapped[int | None] = mapped_column(Integer)  # None: every workshop in turn
     # Days after its last day until it is deleted for good; None: the server's RETENTION_DAYS.
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Counted from its last day, but never from before this day (events that existed before
+    # retention did: the day of that upgrade).
+    retention_from: Mapped[dt.date | None] = mapped_column(Date)
 
     organisations: Mapped[list[Organisation]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Organisation.name"

@@ -572,6 +572,12 @@ class EventIn(EventPatch):
     title: Line(TITLE_MAX, required=True)
 
 
+class SecretIn(Body):
+    """The token of a secret link, posted by the page it opens."""
+
+    token: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+
+
 class EventDelete(Body):
     """Delete the event for good."""
 

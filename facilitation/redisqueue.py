@@ -75,11 +75,14 @@ class QueuedRedisManager(socketio.RedisManager):
                     continue
                 self.queue.popleft()
                 failures = 0
-                if not self.reachable:
-                    self.reachable = True
-                    log.warning("Redis reachable again: queued broadcasts sent (%s dropped while it was away)",
-                                self.dropped)
-                    self.dropped = 0
+                self._up()
+
+    def _up(self) -> None:
+        """Redis answered again: say so once (the queue it held is sent by then)."""
+        if not self.reachable:
+            self.reachable = True
+            log.warning("Redis reachable again: queued broadcasts sent (%s dropped while it was away)", self.dropped)
+            self.dropped = 0
 
     def _redis_listen_with_retries(self) -> Any:
         """The library's listener, without a log line per retry, and back within 2 s."""
@@ -92,6 +95,10 @@ class QueuedRedisManager(socketio.RedisManager):
                     self.pubsub.subscribe(self.channel)
                     subscribed = True
                     failures = 0
+                    if not self.queue:  # nothing waits to be published: back for both directions
+                        self._up()
+                    elif self._ready is not None:
+                        self._ready.set()  # the queue drains now, and says so
                 yield from self.pubsub.listen()
             except Exception:  # noqa: BLE001 - any failure: Redis is away
                 subscribed = False

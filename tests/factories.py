@@ -100,6 +100,15 @@ def phone(
     return device
 
 
+def open_secret(client: FlaskClient, url: str) -> str:
+    """Open a secret link (https://…/f#<token>) as its page does: post the token; the address
+    it sends the browser to."""
+    token = url.split("/f#", 1)[1]
+    answer = client.post("/f", json={"token": token})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return answer.json["location"]
+
+
 def form_post(client: FlaskClient, path: str, data: dict, **kwargs: object):
     """Post a form as a page of Relais does: with this browser's form token."""
     with client.session_transaction(**kwargs) as session:

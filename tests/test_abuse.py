@@ -222,14 +222,15 @@ def test_guessing_facilitator_links_is_slowed(room):
     answers = [guesser.get(f"{room.url}/f/not-the-token-{i}", timeout=5, allow_redirects=False).status_code
                for i in range(11)]
     assert answers == [404] * 10 + [429]
-    token_path = "/f/" + room.link.split("/f/")[1]
-    assert guesser.get(room.url + token_path, timeout=5, allow_redirects=False).status_code == 429
+    token = room.link.split("/f#")[1]
+    assert guesser.post(room.url + "/f", json={"token": token}, timeout=5).status_code == 429
+    assert guesser.get(room.url + "/f/" + token, timeout=5, allow_redirects=False).status_code == 429
 
 
 # ---- can see or do what it should not -------------------------------------------------------------
 def test_a_replaced_link_cuts_an_open_console_off_at_once(room):
     stale = Device(room.url, client="10.0.2.1")  # a second laptop, opened with the first link
-    stale.http.get(room.url + "/f/" + room.link.split("/f/")[1], timeout=10)
+    stale.http.post(room.url + "/f", json={"token": room.link.split("/f#")[1]}, timeout=10)
     stale.join_board(f"/{room.code}/console/w/{room.workshop}", room.board)
     assert stale.call(p.BOARD_JOIN, {"board": room.board, "view": "console"})["ok"]
     phone = room.phone()

@@ -68,7 +68,7 @@ def test_phone_posts_projector_shows_facilitator_moves(browser, server):
     page.wait_for_selector("#copy-link:has-text('Copié')")
     assert page.evaluate("navigator.clipboard.readText()") == secret.strip()
     code = page.text_content("#join-code").strip()
-    assert "/f/" in secret and len(code) == 6
+    assert "/f#" in secret and len(code) == 6
     page.click("text=Ouvrir la console")
     page.click("summary:has-text('Ajouter un atelier')")
     page.fill("#w-title", "Violences en ligne")
@@ -244,7 +244,8 @@ def test_the_facilitator_moves_a_note_into_a_group_with_a_finger(browser, server
 
     ctx = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
     page = ctx.new_page()
-    page.goto(server.url + "/f/" + created["facilitator_url"].split("/f/")[1])  # log in as the facilitator
+    page.goto(server.url + "/f#" + created["facilitator_url"].split("/f#")[1])  # log in as the facilitator
+    page.wait_for_url("**/console")
     page.goto(f"{server.url}/{code}/console/w/{workshop['id']}")
     note = page.wait_for_selector(".note:has-text('À déplacer au doigt')")
     page.wait_for_selector("#status[data-state=online]")

@@ -377,6 +377,10 @@ def test_a_redis_stall_and_restart_hold_no_ack_and_every_screen_catches_up(tmp_p
         assert max(acks) < 0.2, max(acks)
         print(f"acks during the Redis faults: max {max(acks) * 1000:.0f} ms; every screen equal to the "
               f"database {caught_up:.2f} s after the last change")
+        deadline = time.monotonic() + 10  # each worker's listener is back within its 2 s pause
+        while not all("Redis reachable again" in server.log.read_text() for server in (one, two)):
+            assert time.monotonic() < deadline, [server.log.read_text()[-1000:] for server in (one, two)]
+            time.sleep(0.05)
     finally:
         for made in devices:
             made.close()

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from facilitation import clock, create_app
 from facilitation import protocol as p
@@ -182,6 +182,40 @@ def test_events_past_their_retention_are_purged_by_the_clock(app, caplog):
         assert [db.get(Event, i) is not None for i in (old, due, recent, shortened, undated)] == \
             [False, False, True, False, False]
     assert "4 event(s)" in caplog.text and "Rencontre" not in caplog.text  # how many, never which
+
+
+def test_workers_purging_at_once_delete_each_event_once(tmp_path, db_url):
+    """Every worker purges at start-up and daily: two at once must neither fail nor count twice."""
+    import threading
+
+    apps = [create_app(app_config(tmp_path / f"w{i}", db_url)) for i in range(2)]
+    apps[0].config["RETENTION_DAYS"] = apps[1].config["RETENTION_DAYS"] = 30
+    for i in range(12):
+        world = make_world(apps[0])
+        with apps[0].app_context():
+            db = get_session()
+            db.get(Event, world.event_id).ends_on = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+            db.commit()
+    counts, failures = [], []
+
+    def purge(app) -> None:
+        try:
+            counts.append(purge_expired(app))
+        except Exception as exc:  # noqa: BLE001 - what the test looks for
+            failures.append(exc)
+
+    with clock.frozen(dt.datetime(2026, 6, 1, tzinfo=dt.UTC)):
+        threads = [threading.Thread(target=purge, args=(app,)) for app in apps]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert failures == [] and sum(counts) == 12, (counts, failures)
+    with apps[0].app_context():
+        assert get_session().scalar(select(func.count(Event.id))) == 0
+    for app in apps:
+        assert wait_idle(app)
+        app.extensions["relais.engine"].dispose()
 
 
 def test_the_console_says_when_the_event_will_be_deleted_and_the_owner_may_shorten_it(world):

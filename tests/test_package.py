@@ -105,7 +105,7 @@ def test_the_command_line_moves_an_event_between_two_servers(app, tmp_path):
     imported = runner.invoke(args=["relais", "import", str(file)])
     assert imported.exit_code == 0, imported.output
     code = imported.output.split("code: ")[1].split()[0]
-    assert "/f/" in imported.output
+    assert "/f#" in imported.output
     with app.app_context():
         db = get_session()
         event = db.scalar(select(Event).where(Event.code == code))

@@ -12,7 +12,7 @@ from facilitation import protocol as p
 from facilitation.db import get_session
 from facilitation.models import Base
 
-from .factories import Phone, World, op, phone
+from .factories import Phone, World, op, open_secret, phone
 
 ROLES = ("owner", "this_workshop", "other_workshop", "revoked", "participant")
 
@@ -32,11 +32,11 @@ def owner_client(world: World):
 
 
 def make_link(world: World, name: str, workshops: list[int]) -> tuple[str, int]:
-    """A workshop facilitator link, made by the owner through the API; its path and id."""
+    """A workshop facilitator link, made by the owner through the API; its address and id."""
     made = owner_client(world).post(f"/api/events/{world.code}/links", json={"name": name, "workshops": workshops})
     assert made.status_code == 201, made.json
-    assert "url" in made.json and made.headers["Cache-Control"] == "no-store"
-    return made.json["url"].split("://", 1)[1].split("/", 1)[1], made.json["link"]["id"]
+    assert "/f#" in made.json["url"] and made.headers["Cache-Control"] == "no-store"
+    return made.json["url"], made.json["link"]["id"]
 
 
 def device(world: World, role: str, workshop_index: int = 0, *, join: bool = True) -> Phone:
@@ -49,8 +49,8 @@ def device(world: World, role: str, workshop_index: int = 0, *, join: bool = Tru
         assert http.get(f"/f/{world.token}").status_code == 302
     elif role in ("this_workshop", "other_workshop", "revoked"):
         target = world.workshops[0] if role != "other_workshop" else world.workshops[1]
-        path, link_id = make_link(world, f"Atelier – {role}", [target])
-        assert http.get(f"/{path}").status_code == 302
+        url, link_id = make_link(world, f"Atelier – {role}", [target])
+        open_secret(http, url)
         if role == "revoked":
             assert owner_client(world).delete(f"/api/events/{world.code}/links/{link_id}").status_code == 200
     assert http.get(f"/{world.code}").status_code == 200
@@ -149,9 +149,9 @@ def test_a_workshop_facilitator_runs_its_workshops_and_nothing_else(world: World
     assert fac.emit(p.BOARD_SET, {"op": op(), "board": world.boards[1], "locked": True})["error"]["code"] \
         == p.NOT_FACILITATOR
     # A link for two workshops runs both.
-    path, _ = make_link(world, "Camille", world.workshops)
+    url, _ = make_link(world, "Camille", world.workshops)
     both = world.app.test_client()
-    assert both.get(f"/{path}").headers["Location"].endswith(f"/{world.code}/facilitate")
+    assert open_secret(both, url) == f"/{world.code}/facilitate"
     page = both.get(f"/{world.code}/facilitate").get_data(as_text=True)
     assert all(f"/{world.code}/console/w/{w}" in page for w in world.workshops)
 
@@ -212,9 +212,9 @@ def test_every_facilitator_route_and_page_as_each_role(world: World, role, no_ra
 
 
 def test_a_revoked_link_stops_at_once_on_an_open_socket(world: World):
-    path, link_id = make_link(world, "Camille", [world.workshops[0]])
+    url, link_id = make_link(world, "Camille", [world.workshops[0]])
     browser = world.app.test_client()
-    assert browser.get(f"/{path}").status_code == 302
+    open_secret(browser, url)
     from facilitation.extensions import socketio
 
     console = Phone(browser, socketio.test_client(world.app, flask_test_client=browser))
@@ -240,12 +240,12 @@ def test_a_revoked_link_stops_at_once_on_an_open_socket(world: World):
     assert console.emit(p.BOARD_SET, {"op": op(), "board": world.boards[0], "locked": True})["error"]["code"] \
         == p.NOT_FACILITATOR
     assert browser.get(f"/{world.code}/console/w/{world.workshops[0]}").status_code == 403
-    assert browser.get(f"/{path}").status_code == 404  # the link itself is gone
+    assert browser.post("/f", json={"token": url.split("#")[1]}).status_code == 404  # the link itself is gone
 
     # Rotating the owner's link ends other owner sessions, not the workshop facilitators'.
-    other_path, _ = make_link(world, "Dominique", [world.workshops[0]])
+    other_url, _ = make_link(world, "Dominique", [world.workshops[0]])
     keeper = world.app.test_client()
-    assert keeper.get(f"/{other_path}").status_code == 302
+    open_secret(keeper, other_url)
     assert owner.post(f"/api/events/{world.code}/facilitator-link", json={}).status_code == 200
     assert keeper.get(f"/{world.code}/console/w/{world.workshops[0]}").status_code == 200
     assert world.app.test_client().get(f"/f/{world.token}").status_code == 404  # the old owner link
@@ -253,8 +253,8 @@ def test_a_revoked_link_stops_at_once_on_an_open_socket(world: World):
 
 def test_the_console_shows_who_holds_which_link_never_a_token(world: World):
     owner = owner_client(world)
-    path, _ = make_link(world, "Atelier 1 – Camille", [world.workshops[0]])
-    token = path.rsplit("/", 1)[1]
+    url, _ = make_link(world, "Atelier 1 – Camille", [world.workshops[0]])
+    token = url.split("#", 1)[1]
     listed = owner.get(f"/api/events/{world.code}").json["event"]
     assert [link["name"] for link in listed["links"]] == ["Atelier 1 – Camille"]
     assert token not in owner.get(f"/api/events/{world.code}").get_data(as_text=True)

@@ -37,7 +37,7 @@ from ..services.access import link_form, room_key
 from ..services.changes import Change
 from ..services.presenters import card_form, columns_form, programme_form, workshop_form
 from ..services.programme import days_of
-from .common import create_event_here, error_body, load_event, public_base_url
+from .common import create_event_here, error_body, load_event, secret_link
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -242,7 +242,7 @@ def new_facilitator_link(code: str, data: pl.Empty) -> Any:
         socketio.emit(p.ACCESS_REVOKED, {"board": workshop.board.id}, to=room)
         socketio.close_room(room)
     socketio.close_room(p.event_facilitators_room(event.id, old))
-    return p.ok(facilitator_url=f"{public_base_url()}/f/{token}")
+    return p.ok(facilitator_url=secret_link(token))
 
 
 @route("DELETE", "/events/<code>", body=pl.EventDelete, answer="{}")
@@ -272,7 +272,7 @@ def add_link(code: str, data: pl.LinkIn) -> Any:
     event = facilitated(code)
     link, token = access.create_link(db, event, name=data.name, workshop_ids=data.workshops)
     db.commit()
-    return p.ok(link=link_form(link), url=f"{public_base_url()}/f/{token}")
+    return p.ok(link=link_form(link), url=secret_link(token))
 
 
 @route("DELETE", "/events/<code>/links/<id:link_id>", answer="{}")

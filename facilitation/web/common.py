@@ -93,7 +93,13 @@ def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:
     ensure_participant(db, event)
     db.commit()
     base = public_base_url()
-    return event, f"{base}/f/{token}", f"{base}/{event.code}"
+    return event, secret_link(token), f"{base}/{event.code}"
+
+
+def secret_link(token: str) -> str:
+    """A secret link to give someone: the token after '#', which browsers never send, so no
+    server or proxy on the way can log it (the page /f hands it over by a POST)."""
+    return f"{public_base_url()}/f#{token}"
 
 
 def public_base_url() -> str:

@@ -16,7 +16,7 @@ from ..db import get_session
 from ..identity import ensure_participant, grant_facilitator
 from ..mirror import bilan_labels, event_folder, markdown_labels
 from ..models import Event
-from .common import facilitator_event, no_store, public_base_url
+from .common import facilitator_event, no_store, public_base_url, secret_link
 
 bp = Blueprint("handover", __name__)
 
@@ -71,6 +71,6 @@ def import_event() -> Any:
     ensure_participant(db, event)
     db.commit()
     base = public_base_url()
-    page = render_template("created.html", event=event, facilitator_url=f"{base}/f/{token}",
+    page = render_template("created.html", event=event, facilitator_url=secret_link(token),
                            join_url=f"{base}/{event.code}", imported=True)
     return no_store(make_response(page))

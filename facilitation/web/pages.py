@@ -96,10 +96,10 @@ def join() -> Response:
     return redirect(url_for("pages.event_page", code=code))
 
 
-@bp.get("/f/<token>")
-def facilitator_login(token: str) -> Response:
-    """A secret link: the owner's (remember it in the cookie, open the console), or a workshop
-    facilitator's (remember it, open that workshop's board, or the list of its workshops)."""
+def _open_secret(token: str) -> str | None:
+    """A secret link's token: the owner's (remember it in the cookie: the console), or a
+    workshop facilitator's (remember it: that workshop's board, or the list of its
+    workshops). The address to go to, or None for a token that is not (or no longer) one."""
     db = get_session()
     throttle.check_guesses("guess-link")
     event = event_service.event_for_token(db, token)
@@ -107,17 +107,48 @@ def facilitator_login(token: str) -> Response:
         grant_facilitator(event)
         ensure_participant(db, event)
         db.commit()
-        return redirect(url_for("pages.console", code=event.code))
+        return url_for("pages.console", code=event.code)
     link = access.link_for_token(db, token)
     if link is None:
         throttle.missed("guess-link")
-        abort(404)
+        return None
     grant_link(link)
     ensure_participant(db, link.event)
     db.commit()
     if len(link.workshops) == 1:
-        return redirect(url_for("pages.console_board", code=link.event.code, workshop_id=link.workshops[0].id))
-    return redirect(url_for("pages.facilitate", code=link.event.code))
+        return url_for("pages.console_board", code=link.event.code, workshop_id=link.workshops[0].id)
+    return url_for("pages.facilitate", code=link.event.code)
+
+
+@bp.get("/f")
+def secret_page() -> str:
+    """Where a secret link (/f#<token>) lands: its script posts the token, which the browser
+    never sent in the address, and goes where the answer says."""
+    return no_store(make_response(render_template("secret.html")))
+
+
+@bp.post("/f")
+def secret_exchange() -> Response | tuple[Response, int]:
+    """The token of a secret link, posted by /f's script as JSON {token}: answers {ok,
+    location} and sets the cookie; 404 not_found for a token that is not (or no longer) one."""
+    try:
+        token = pl.parse(pl.SecretIn, request.get_json(silent=True), whole="body").token
+    except pl.PayloadError as exc:
+        return jsonify(p.error(exc.code, gettext(p.MESSAGES[exc.code]), field=exc.field)), 400
+    location = _open_secret(token)
+    if location is None:
+        return jsonify(p.error(p.NOT_FOUND, gettext(p.MESSAGES[p.NOT_FOUND]))), 404
+    return jsonify(p.ok(location=location))
+
+
+@bp.get("/f/<token>")
+def facilitator_login(token: str) -> Response:
+    """A secret link of the earlier form, with the token in the path (which proxies log):
+    still opened, until the link is replaced."""
+    location = _open_secret(token)
+    if location is None:
+        abort(404)
+    return redirect(location)
 
 
 @bp.get("/<code>/facilitate")
