@@ -59,8 +59,14 @@ class Phone:
         self.next_ack = 0
         self.received: dict[int, float] = {}
         self.reader: asyncio.Task | None = None
+        self.frames: dict[str, list[float]] = {}  # broadcast name -> when each arrived
+        self.ack_bytes: dict[int, int] = {}  # ack id -> bytes of its frame
+        self.count = False  # record every broadcast's name and time (room_load.py)
+        self.timeout = 30.0  # seconds an ack may take
+        self.last: dict[str, str] = {}  # broadcast name -> the last frame of it, when counting
 
-    async def connect(self, board: int) -> None:
+    async def open(self) -> None:
+        """The websocket and the Socket.IO connection, without joining a board."""
         ws_url = self.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws = await self.session.ws_connect(ws_url, headers={"Cookie": self.cookie}, autoping=False,
                                                 max_msg_size=0, compress=0)
@@ -70,6 +76,9 @@ class Phone:
         connected = await self.ws.receive_str()
         assert connected.startswith("40"), connected
         self.reader = asyncio.create_task(self.read())
+
+    async def connect(self, board: int) -> None:
+        await self.open()
         answer = await self.call("board:join", {"board": board})
         assert answer["ok"], answer
 
@@ -79,21 +88,46 @@ class Phone:
         future = asyncio.get_running_loop().create_future()
         self.acks[ack_id] = future
         await self.ws.send_str(f"42{ack_id}" + json.dumps([event, payload], separators=(",", ":")))
-        return await asyncio.wait_for(future, 30)
+        return await asyncio.wait_for(future, self.timeout)
 
     async def read(self) -> None:
+        binary: tuple[int, int, str, list[bytes]] | None = None  # a binary ack: id, parts, head, parts so far
         async for message in self.ws:
+            if message.type == aiohttp.WSMsgType.BINARY and binary is not None:
+                ack_id, count, head, parts = binary
+                parts.append(message.data)
+                if len(parts) == count:
+                    self.ack_bytes[ack_id] = len(head.encode()) + sum(len(b) for b in parts)
+                    answer = json.loads(head)[0]
+                    for key, value in answer.items():
+                        if isinstance(value, dict) and value.get("_placeholder"):
+                            answer[key] = parts[value["num"]]
+                    future = self.acks.pop(ack_id, None)
+                    if future and not future.done():
+                        future.set_result(answer)
+                    binary = None
+                continue
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
             data = message.data
+            if data.startswith("46"):  # an ack with binary parts, which follow as binary frames
+                count, rest = data[2:].split("-", 1)
+                ack_id, head = rest.split("[", 1)
+                binary = (int(ack_id), int(count), "[" + head, [])
+                continue
             if data == "2":
                 await self.ws.send_str("3")
             elif data.startswith('42["note:added"'):
                 found = MARK.search(data.encode())
                 if found:
                     self.received[int(found.group(1))] = time.perf_counter()
+            if self.count and data.startswith('42["'):
+                name = data[4:data.index('"', 4)]
+                self.frames.setdefault(name, []).append(time.perf_counter())
+                self.last[name] = data
             elif data.startswith("43"):
                 head = data[2:].split("[", 1)
+                self.ack_bytes[int(head[0])] = len(data.encode())
                 future = self.acks.pop(int(head[0]), None)
                 if future and not future.done():
                     future.set_result(json.loads("[" + head[1])[0])

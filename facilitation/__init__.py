@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, languages, security headers, routes, sockets."""
-    from . import config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, throttle
+    from . import assets, config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, tallies, throttle
     from .extensions import babel, socketio
     from .web import api, handover, meeting, pages
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app)
+    _render_stale_notes(app)
     app.extensions["relais.lifecycle"] = lifecycle.Lifecycle()
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals.update(i18n.template_globals())
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             return response
 
     security.init_app(app)
+    assets.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_CHANNEL"])
     # A stalled Redis must not hold a request: short timeouts, then each worker counts alone.
@@ -66,6 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     throttle.limiter.init_app(app)
     mirror.init_app(app)
+    tallies.init_app(app)
+    from .snapshots import SnapshotCache
+
+    app.extensions["relais.snapshots"] = SnapshotCache(app.config["SNAPSHOT_TTL"])
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(meeting.bp)
@@ -103,3 +109,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     return app
 
+
+def _render_stale_notes(app: Flask) -> None:
+    """Notes written before their HTML was stored, or by an older renderer, are rendered once
+    now, so that no read has to (several workers starting together write the same thing)."""
+    import logging
+
+    from .db import get_session
+    from .services.notes import refresh_html
+
+    with app.app_context():
+        done = refresh_html(get_session())
+    if done:
+        logging.getLogger(__name__).info("rendered the HTML of %s notes written by an older release", done)

@@ -39,6 +39,11 @@ def from_environment(instance: Path) -> dict:
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent"),
         # Seconds between a change and the rewrite of the board's Markdown file.
         "MIRROR_DELAY": float(os.environ.get("MIRROR_DELAY", "2")),
+        # Seconds a board's encoded snapshot is shared by the screens that join at its seq (what
+        # the seq does not count, an organisation's new name, takes at most this to show); 0: off.
+        "SNAPSHOT_TTL": float(os.environ.get("SNAPSHOT_TTL", "10")),
+        # Seconds between two vote tallies sent to a board's screens (the last one always goes).
+        "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.1")),
         # Seconds between two "board:seq" heartbeats to each board's screens (at least every 15 s).
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
         # Days an event is kept after its last day, then deleted for good (its owner may shorten it).

@@ -222,6 +222,10 @@ class Note(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), index=True)
     # False: "not for the bilan" (its author or the facilitator said so); it stays on the board.
     for_bilan: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The text rendered to safe HTML when it was written, and by which renderer (a note is
+    # read by every screen many times, written once: see export/render.RENDER_VERSION).
+    html: Mapped[str | None] = mapped_column(Text)
+    html_version: Mapped[str | None] = mapped_column(String(40))
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 

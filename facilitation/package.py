@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from . import protocol as p
 from .export.bilan import bilan_markdown
 from .export.markdown import board_markdown
+from .export.render import rendered
 from .models import (
     Action,
     Ballot,
@@ -549,6 +550,7 @@ def _copy_board(session: Session, event: Event, board: Board, w: WorkshopPart, o
             pseudonym=n.pseudonym if w.anonymity != p.ANONYMOUS else "",
             organisation_id=orgs[n.organisation].id if n.organisation and w.anonymity != p.ANONYMOUS else None,
             version=n.version, for_bilan=n.for_bilan, created_at=n.created_at, edited_at=n.edited_at)
+        notes[n.key].html, notes[n.key].html_version = rendered(n.text)
         session.add(notes[n.key])
     session.flush()
     for v in w.votes:

@@ -221,10 +221,12 @@ class BoardJoin(Payload):
     board: Id
     since: Count | None = Field(None, description="the last seq this screen applied")
     view: Literal["phone", "projector", "console"] | None = None
+    pack: Literal["deflate"] | None = Field(None, description="the screen can inflate: the board comes compressed")
     answer = ("without `since`, or too far behind (over 500 changes), or across a resync, or for a console, or "
               "while private: `{ok, board: {id, seq, event: {code, title}, workshop, columns, notes, state, counts, "
               "groups, vote (with `mine`), actions}, seq, mine: [note ids], facilitator, now, files (consoles: "
-              "`{board, ok, cause}`)}`; else "
+              "`{board, ok, cause}`)}`; with `pack`, `board` is the same JSON compressed (zlib, then base64) without "
+              "its vote, and `vote` is beside it; else "
               "`{ok, changes: [{event, data}], seq, mine, vote, now}`")
     errors = (p.NOT_FOUND, p.FORBIDDEN, p.NOT_FACILITATOR)
 

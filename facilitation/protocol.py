@@ -71,6 +71,9 @@ FILES_STATE = "files:state"
 SERVER_STOPPING = "server:stopping"
 # To a board's screens every few seconds: its current seq, so a quiet board's screens see a gap.
 BOARD_SEQ = "board:seq"
+# To a board's screens: a vote's latest totals (dots are cast without a seq), at most one per
+# TALLY_INTERVAL per board, the last always; with the board's seq and when it was read.
+BOARD_TALLY = "board:tally"
 BOARD_STATE = "board:state"
 BOARD_COUNTS = "board:counts"
 BOARD_GROUPS = "board:groups"

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock, throttle
+from . import clock, tallies, throttle
 from . import payloads as pl
 from . import protocol as p
 from .db import DatabaseBusy, get_session
@@ -39,6 +39,7 @@ from .services import votes as vote_service
 from .services.access import room_key
 from .services.changes import Change, EventChange, changes_since
 from .services.queries import current_vote
+from .snapshots import with_vote
 
 log = logging.getLogger("relais.realtime")
 
@@ -198,13 +199,21 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
                     vote=seen.vote(db, current_vote(db, board)),
                     now=clock.now_ms(),
                 )
-        snap, mine = seen.snapshot(db, board)
-        extra = {}
+        # The board as every screen of this audience sees it, built once per seq (snapshots.py),
+        # then this screen's own part: its vote with its dots, its notes.
+        cache, vote = current_app.extensions["relais.snapshots"], seen.vote(db, current_vote(db, board))
+        extra: dict[str, Any] = {}
+        if data.pack == "deflate":  # compressed once per seq; the vote beside it
+            snap, seq = cache.board_packed(db, board, seen)
+            extra["vote"] = vote
+        else:
+            text, seq = cache.board_text(db, board, seen)
+            snap = with_vote(text, vote)
         if view == "console":  # is this board's Markdown file behind (a full disk...)?
             cause = current_app.extensions["relais.mirror"].behind().get((BOARD, board.id))
             extra["files"] = {"board": board.id, "ok": cause is None, "cause": cause}
-        return p.ok(board=snap, seq=snap["seq"], mine=mine, facilitator=actor.facilitator, now=clock.now_ms(),
-                    **extra)
+        return p.ok(board=snap, seq=seq, mine=seen.own_notes(db, board), facilitator=actor.facilitator,
+                    now=clock.now_ms(), **extra)
 
     return _guarded(p.BOARD_JOIN, payload, body)
 
@@ -405,9 +414,12 @@ def heartbeat(app: Any) -> None:
 def publish(change: Change) -> None:
     """Send a committed change to each audience of its board; schedule its Markdown rewrite."""
     board = change.board_id
-    socketio.emit(change.public_name, change.public, to=p.board_room(board))
-    for credential in change.credentials:
-        socketio.emit(change.name, change.payload, to=p.facilitators_room(board, room_key(credential)))
+    if change.tally:  # a dot: the room hears the totals coalesced (tallies.py)
+        tallies.mark(current_app._get_current_object(), board, change.payload["vote"]["id"], change.credentials)
+    else:
+        socketio.emit(change.public_name, change.public, to=p.board_room(board))
+        for credential in change.credentials:
+            socketio.emit(change.name, change.payload, to=p.facilitators_room(board, room_key(credential)))
     for participant, name, payload in change.own:
         socketio.emit(name, payload, to=p.participant_room(board, participant))
     schedule_mirror(board, at_once=change.erases)

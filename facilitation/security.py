@@ -27,6 +27,14 @@ CSP = "; ".join(
     ]
 )
 
+def csp(app: Flask) -> str:
+    """The policy, with the hash of the pages' one inline script: the import map (assets.py)."""
+    assets = app.extensions.get("relais.assets")
+    if assets is None or not assets.map_hash:
+        return CSP
+    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{assets.map_hash}'", 1)
+
+
 # Candidates for IP addresses; each is checked with ipaddress before it is replaced.
 _IP_CANDIDATE = re.compile(r"(?<![\w.:])[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(?![\w:])")
 
@@ -153,7 +161,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp(app))
         response.headers["X-Content-Type-Options"] = "nosniff"
         # same-origin: nothing is sent to another site, and our own form posts carry our Origin
         # (with no-referrer, browsers send "Origin: null" and the CSRF check could not tell).

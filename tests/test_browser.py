@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from .server import start_server
+from facilitation import protocol as p
+
+from .factories import op
+from .server import Device, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -344,3 +347,58 @@ def test_two_tabs_offline_keep_both_of_their_notes(browser, server):
     assert tabs[0].evaluate("Object.keys(localStorage).filter((k) => k.startsWith('relais:outbox:'))") == []
     ctx.close()
     http.close()
+
+
+def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(browser, server):
+    """Hashed, compressed, immutable static files; the board compressed on join; a reload shows
+    the kept board and asks only for the changes since (not the whole board again)."""
+    fac = Device(server.url)
+    created = fac.http.post(server.url + "/api/events", json={"title": "Léger"}, timeout=10).json()
+    code = created["event"]["code"]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
+                             timeout=10).json()["workshop"]
+    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
+    for i in range(30):
+        assert fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                                     "text": f"Constat numéro {i} : les annonces disparaissent sans prévenir"})["ok"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    sent: list[str] = []
+    answers: list[str] = []
+    page.on("websocket", lambda ws: (ws.on("framesent", lambda f: sent.append(str(f))),
+                                     ws.on("framereceived", lambda f: answers.append(str(f)))))
+    statics: list = []
+    polled: list = []  # Socket.IO starts on long-polling: its requests carry the first frames
+    page.on("response", lambda r: statics.append(r) if "/static/" in r.url else
+            polled.append(r) if "/socket.io/" in r.url else None)
+    page.on("request", lambda r: sent.append(r.post_data or "") if "/socket.io/" in r.url else None)
+    page.goto(f"{server.url}/{code}/w/{workshop['id']}")
+    page.wait_for_selector("#status[data-state=online]")
+    assert page.locator(".note").count() == 30
+    scripts = [r for r in statics if r.url.endswith(".js") or ".js?v=" in r.url]
+    assert scripts and all("?v=" in r.url for r in scripts), [r.url for r in scripts]
+    for response in scripts:
+        headers = response.headers
+        assert headers.get("content-encoding") in ("gzip", "br") and "immutable" in headers.get("cache-control", "")
+    joins = [f for f in sent if '"board:join"' in f]
+    assert joins and '"pack":"deflate"' in joins[-1] and '"since"' not in joins[-1]
+
+    fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                          "text": "Écrite pendant que la page était ouverte"})
+    page.wait_for_selector(".note:has-text('pendant que la page')")
+    sent.clear()
+    answers.clear()
+    statics.clear()
+    polled.clear()
+    page.reload()
+    page.wait_for_selector("#status[data-state=online]")
+    assert page.locator(".note").count() == 31
+    joins = [f for f in sent if '"board:join"' in f]
+    assert joins and '"since":' in joins[-1]  # from the board it kept
+    answers += [r.text() for r in polled if r.request.method == "GET"]
+    assert not [a for a in answers if '"board":"' in a or '"notes":[' in a]  # no board sent again
+    # Scripts come from the browser's cache: a reload sends no request for a hashed file
+    # (or, if it does, the answer is the cached file).
+    assert all(r.status == 200 for r in statics if "?v=" in r.url)
+    fac.close()
+    context.close()

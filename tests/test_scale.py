@@ -52,12 +52,18 @@ def test_posting_a_note_costs_the_same_queries_on_an_empty_and_a_full_board(worl
 def test_joining_costs_the_same_queries_on_an_empty_and_a_full_board(world, no_rate_limits):
     alice = phone(world)
     join = {"board": world.boards[0]}
+    kept = world.app.extensions["relais.snapshots"].kept
+    kept.clear()  # built for this join
     empty = _queries(world, alice, p.BOARD_JOIN, join)
+    shared = _queries(world, alice, p.BOARD_JOIN, join)  # the same seq: the board built above
     for i in range(60):
         alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0],
                                 "column": world.columns[world.boards[0]][i % 3], "text": f"n{i}"})
+    kept.clear()
     assert _queries(world, alice, p.BOARD_JOIN, join) == empty
-    assert 3 <= empty <= 9  # board, participant, seq, notes, groups, vote, actions…
+    assert _queries(world, alice, p.BOARD_JOIN, join) == shared
+    assert 3 <= empty <= 11  # board, participant, seq, notes, groups, vote, actions, own notes…
+    assert 2 <= shared <= empty - 3  # but the board itself: not read again
 
 
 def _redis_or_skip() -> str:

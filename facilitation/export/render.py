@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import markdown
 import nh3
 
@@ -11,6 +13,13 @@ _TAGS = {
 }
 _ATTRIBUTES = {"a": {"href", "title"}}
 _SCHEMES = {"http", "https", "mailto"}
+
+
+# What a stored note's HTML was made with: a note whose stored version differs is rendered
+# again (at start-up, see services/notes.refresh_html). Raise RULES when the extensions or the
+# allowlist below change; a new python-markdown or nh3 changes it by itself.
+RULES = 1
+RENDER_VERSION = f"{RULES}-md{markdown.__version__}-nh3{version('nh3')}"
 
 
 def neutralise_html(text: str) -> str:
@@ -32,3 +41,13 @@ def render_note(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def rendered(text: str) -> tuple[str, str]:
+    """A note's HTML and the renderer's version, to store beside its source."""
+    return render_note(text), RENDER_VERSION
+
+
+def note_html(text: str, html: str | None, made_with: str | None) -> str:
+    """A note's stored HTML when the current renderer made it, else made now (never stale)."""
+    return html if html is not None and made_with == RENDER_VERSION else render_note(text)

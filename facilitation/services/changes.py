@@ -40,6 +40,8 @@ class Change:
     credentials: tuple[str, ...] = ()
     # It deleted someone's words: the Markdown file is rewritten at once, not a moment later.
     erases: bool = False
+    # A vote's totals moved (a dot cast): no seq; the room hears the latest totals, coalesced.
+    tally: bool = False
 
 
 def record(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import clock
 from .. import protocol as p
+from ..export.render import RENDER_VERSION, rendered
 from ..models import Board, Note, Participant
 from . import Actor, DomainError, on_board
 from .changes import Change, forget, record
@@ -71,6 +72,7 @@ def add(
         organisation_id=author.organisation_id if signed else None,
         version=1,
     )
+    note.html, note.html_version = rendered(text)
     session.add(note)
     session.flush()
     return _noted(session, board, p.NOTE_ADDED, note, {"note": note_form(note)}, note.author_id)
@@ -96,6 +98,7 @@ def edit(
         raise DomainError(p.BAD_REQUEST, field="text")
     if text is not None:
         note.text = text
+        note.html, note.html_version = rendered(text)
     if color is not None:
         note.color = color
     note.version += 1
@@ -202,3 +205,24 @@ def authored_by(session: Session, board: Board, actor: Actor) -> list[int]:
             select(Note.id).where(Note.board_id == board.id, Note.author_id == actor.participant_id)
         )
     )
+
+
+def refresh_html(session: Session, batch: int = 500) -> int:
+    """Render, and store, the HTML of every note that an older renderer made (or none: notes
+    written before HTML was stored). Run at start-up; several workers doing it together write
+    the same thing. Returns how many notes were rendered."""
+    done, after = 0, 0
+    stale = or_(Note.html_version.is_(None), Note.html_version != RENDER_VERSION)
+    while True:
+        rows = session.execute(select(Note.id, Note.text).where(stale, Note.id > after)
+                               .order_by(Note.id).limit(batch)).all()
+        if not rows:
+            return done
+        values = []
+        for note_id, text in rows:
+            html, made_with = rendered(text)
+            values.append({"id": note_id, "html": html, "html_version": made_with})
+        session.execute(update(Note), values)
+        session.commit()
+        done += len(rows)
+        after = rows[-1][0]

@@ -13,7 +13,7 @@ from .phases import require_facilitator
 from .presenters import PLENARY
 
 # The board changes that alter what the plenary screen shows of a workshop.
-SHOWN_CHANGES = frozenset({p.BOARD_VOTE, p.BOARD_ACTIONS, p.BOARD_WORKSHOP})
+SHOWN_CHANGES = frozenset({p.BOARD_VOTE, p.BOARD_TALLY, p.BOARD_ACTIONS, p.BOARD_WORKSHOP})
 
 
 def show(session: Session, event: Event, actor: Actor, *, workshop_id: int | None) -> EventChange:
@@ -37,7 +37,7 @@ def after_board_change(session: Session, board: Board, change: Change) -> EventC
     revealed, an action decided); None otherwise."""
     if change.name not in SHOWN_CHANGES:
         return None
-    if change.name == p.BOARD_VOTE and not change.payload["vote"]["revealed"]:
+    if change.name in (p.BOARD_VOTE, p.BOARD_TALLY) and not change.payload["vote"]["revealed"]:
         return None  # a vote not revealed (dots cast, results shown live in the room): not on the plenary
     if board.event is None:
         raise DomainError(p.NOT_FOUND)

@@ -20,6 +20,7 @@ class here.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from typing import Any
 
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from .. import clock, dates
 from .. import protocol as p
 from ..export.bilan import BilanDocument, CardEntry, OwnerActions, ProgrammeEntry, WorkshopEntry
 from ..export.markdown import ActionLine, BoardNote, ColumnNotes, GroupNotes, NoteLine, Ranked
-from ..export.render import render_note
+from ..export.render import note_html, render_note
 from ..models import Action, Board, CardNote, Group, Note, Organisation, ProgrammeItem, Vote, Workshop
 from . import queries, timers
 from .phases import may
@@ -54,7 +55,7 @@ def note_form(note: Note, *, signed: bool = True) -> dict[str, Any]:
         "group": note.group_id,
         "position": note.position,
         "text": note.text,
-        "html": render_note(note.text),
+        "html": shown_html(note.text, note_html(note.text, note.html, note.html_version)),
         "color": note.color,
         "pseudonym": note.pseudonym if signed else "",
         "organisation": note.organisation.name if signed and note.organisation else "",
@@ -63,6 +64,12 @@ def note_form(note: Note, *, signed: bool = True) -> dict[str, Any]:
         "created_at": _iso(note.created_at),
         "edited_at": _iso(note.edited_at) if note.edited_at else None,
     }
+
+
+def shown_html(text: str, html: str) -> str | None:
+    """A note's HTML for the screens, or None when it is one plain paragraph (the screens show
+    the text itself: half the bytes of a board, most notes being plain)."""
+    return None if html == f"<p>{escape(text, quote=False)}</p>" else html
 
 
 def unsigned(note: dict[str, Any]) -> dict[str, Any]:
@@ -183,6 +190,9 @@ def vote_form(session: Session, vote: Vote) -> dict[str, Any]:
         "cast": cast,
         "voters": voters,
         "results": queries.results(session, vote) if shown else None,
+        # When these totals were read (server ms): a screen keeps the latest of the tallies and
+        # votes it hears, whatever order they arrive in.
+        "at": clock.now_ms(),
     }
 
 
@@ -227,8 +237,28 @@ class Presenter:
             return None
         return {**vote_form(session, vote), "mine": queries.my_dots(session, vote, self.participant)}
 
+    def shared_key(self, board: Board) -> str | None:
+        """Which audience's board this one sees, when every screen of it sees the same (its
+        snapshot may then be built once per seq and shared); None when it is its own."""
+        return None
+
     def snapshot(self, session: Session, board: Board) -> tuple[dict[str, Any], list[int]]:
-        """The whole board as this audience sees it, and the ids of its own notes in it.
+        """The whole board as this audience sees it, and the ids of its own notes in it."""
+        payload = self.shared(session, board)
+        payload["vote"] = self.vote(session, queries.current_vote(session, board))
+        mine = set(self.own_notes(session, board))
+        return payload, [n["id"] for n in payload["notes"] if n["id"] in mine]
+
+    def own_notes(self, session: Session, board: Board) -> list[int]:
+        """The ids of this audience's own notes on the board (none but a phone's)."""
+        if self.participant is None:
+            return []
+        return list(session.scalars(select(Note.id).where(Note.board_id == board.id,
+                                                          Note.author_id == self.participant)))
+
+    def shared(self, session: Session, board: Board) -> dict[str, Any]:
+        """The board as this audience sees it, but the vote (dots are cast without a seq: see
+        realtime's tallies) and the audience's own part.
 
         seq is read before the notes, so the snapshot is never older than its seq;
         replaying changes after seq is harmless because clients apply them idempotently.
@@ -236,7 +266,7 @@ class Presenter:
         seq = session.scalar(select(Board.seq).where(Board.id == board.id))
         notes = [n for n in queries.notes_of(session, board) if self.sees_note(board, n)]
         open_board = self.sees_private(board)
-        payload = {
+        return {
             "id": board.id,
             "seq": seq,
             "event": {"code": board.event.code, "title": board.event.title},
@@ -246,11 +276,8 @@ class Presenter:
             "state": state_form(board),
             "counts": None if open_board else queries.note_counts(session, board),
             "groups": [group_form(g) for g in queries.groups_of(session, board)] if open_board else [],
-            "vote": self.vote(session, queries.current_vote(session, board)),
             "actions": [action_form(a, board.event.language) for a in queries.actions_of(session, board)],
         }
-        own = [n.id for n in notes if self.participant is not None and n.author_id == self.participant]
-        return payload, own
 
     def board_parts(self, session: Session, board: Board) -> tuple[list[ColumnNotes], list[list[Ranked]]]:
         """A board as a document shows it to this audience: its columns with their groups and
@@ -290,6 +317,9 @@ class Facilitators(Presenter):
 
     audience = "facilitators"
 
+    def shared_key(self, board: Board) -> str | None:
+        return "facilitators"
+
     def sees_note(self, board: Board, note: Note) -> bool:
         return True
 
@@ -308,6 +338,9 @@ class Projector(Presenter):
 
     audience = "projector"
 
+    def shared_key(self, board: Board) -> str | None:
+        return "public" if self.audience == "projector" else None  # not the documents made from it
+
 
 class ChangeLog(Projector):
     """What catch-up may replay: never more than the shared room was sent."""
@@ -322,6 +355,9 @@ class Phone(Presenter):
 
     def __init__(self, participant: str | None) -> None:
         self.participant = participant
+
+    def shared_key(self, board: Board) -> str | None:
+        return None if board.private else "public"  # while private, their own notes are in it
 
     def sees_note(self, board: Board, note: Note) -> bool:
         return not board.private or (self.participant is not None and note.author_id == self.participant)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .. import protocol as p
 from ..models import Ballot, Board, Dot, Group, Note, Vote
 from . import Actor, DomainError, on_board
+from .access import credentials
 from .changes import Change, record
 from .phases import check_may, require_facilitator
 from .presenters import vote_form
@@ -94,9 +95,15 @@ def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, t
 
 
 def _mine_change(session: Session, board: Board, vote: Vote, actor: Actor) -> Change:
+    """A dot cast or taken back: no seq and no change-log entry (the board's row is not
+    touched, so a room casting at once is not queued behind it). The caster hears its ack and
+    `vote:mine` at once; the room hears the totals as a tally, coalesced (realtime.Tallies)."""
+    session.flush()
     mine = {"vote": vote.id, **my_dots(session, vote, actor.participant_id)}
     own = [(actor.participant_id, p.VOTE_MINE, {"board": board.id, **mine})]
-    return _changed(session, board, vote, own=own, reply={"mine": mine})
+    form = {"board": board.id, "vote": vote_form(session, vote)}
+    return Change(board.id, p.BOARD_TALLY, form, p.BOARD_TALLY, form, own, {"mine": mine}, credentials(board),
+                  tally=True)
 
 
 def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:

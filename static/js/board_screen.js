@@ -108,7 +108,10 @@ export function startBoard(mode, extra = {}) {
         view.place();
       }
     },
-    mine: (ids) => view.setMine(ids),
+    mine: (ids) => {
+      view.setMine(ids);
+      view.reopenDrafts();
+    },
     vote: (vote) => {
       view.vote = vote;
       view.refreshAll();

@@ -101,11 +101,20 @@ export class BoardState {
         touched.board = true;
         break;
       case "board:vote": {
-        const mine = this.vote && this.vote.id === data.vote.id ? this.vote.mine : { left: data.vote.budget, dots: {} };
-        this.vote = { ...data.vote, mine };
+        const same = this.vote && this.vote.id === data.vote.id;
+        const mine = same ? this.vote.mine : { left: data.vote.budget, dots: {} };
+        this.vote = { ...data.vote, mine, ...(same ? this.newerTotals(data.vote) : {}) };
         touched.board = true;
         break;
       }
+      case "board:tally":
+        // Totals only (opening, closing, revealing come as board:vote); the latest read wins.
+        if (this.vote && this.vote.id === data.vote.id && (data.vote.at || 0) >= (this.vote.at || 0)) {
+          const { cast, voters, results, at } = data.vote;
+          this.vote = { ...this.vote, cast, voters, at, results: results ?? this.vote.results };
+          touched.board = true;
+        }
+        break;
       case "board:actions":
         this.actions = data.actions;
         touched.board = true;
@@ -114,6 +123,14 @@ export class BoardState {
         break;
     }
     return touched;
+  }
+
+  /** The totals this screen holds, when they were read after those of `vote` (a tally that
+   * overtook a board:vote on the way); nothing otherwise. */
+  newerTotals(vote) {
+    if ((this.vote.at || 0) <= (vote.at || 0)) return {};
+    const { cast, voters, at } = this.vote;
+    return { cast, voters, at, results: vote.results ?? this.vote.results };
   }
 
   /** The container a note is shown in: its group, if that group is in the note's column. */

@@ -12,6 +12,17 @@ const BROADCASTS = {
 // Sent to this participant's own sockets only, without seq (their own notes, their own dots).
 const OWN_EVENTS = ["note:own", "vote:mine"];
 const ACK_TIMEOUT = 10000;
+// A browser that can inflate asks for the board compressed (a sixth of the bytes on a busy
+// wifi); an old one (no DecompressionStream) gets it as JSON, as before.
+let PACK = typeof DecompressionStream === "function";
+// The form of a kept board: raised when a board's wire form changes, so an older one is not used.
+const KEPT_FORM = 1;
+
+async function inflate(base64) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return JSON.parse(await new Response(stream).text());
+}
 const MAX_RETRIES = 5;
 
 export function newOpId() {
@@ -61,6 +72,7 @@ export class Link {
     this.joined = false;
     this.joinToken = 0;
     this.buffer = null;
+    this.tallied = null; // the latest tally heard while joining
     this.sending = false;
     this.outbox = loadOutbox(scope, id);
     this.socket = io({ reconnectionDelayMax: 5000 });
@@ -85,6 +97,15 @@ export class Link {
     this.socket.on("files:state", (data) => {
       if (data && data[scope] === this.id) this.h.files?.(data);
     });
+    // A vote's latest totals (dots are cast without a seq; at most one tally per 100 ms): kept
+    // while joining, applied after; a tally from a seq this screen has not reached yet means
+    // it missed a change, and catches up.
+    this.socket.on("board:tally", (data) => {
+      if (!data || scope !== "board" || data.board !== this.id) return;
+      if (this.buffer) this.tallied = data;
+      else if (this.seq !== null && data.seq > this.seq) this.join();
+      else this.h.change("board:tally", data);
+    });
     // Every few seconds, the current seq: behind it (a broadcast lost on the way between two
     // workers), this screen catches up.
     this.socket.on(`${scope}:seq`, (data) => {
@@ -99,6 +120,42 @@ export class Link {
     window.addEventListener("offline", () => this.status());
     this.h.outbox?.(this.outbox);
     this.status();
+    // A reload shows the board this tab kept at once, and asks only for what changed since.
+    const kept = this.kept();
+    if (kept) {
+      this.seq = kept.seq;
+      // Once the screen holds this link (the constructor has returned), before any answer.
+      queueMicrotask(() => this.h.snapshot(kept.board, kept.mine, kept.facilitator));
+    }
+  }
+
+  /** Where a phone's or projector's last board is kept: this tab only (sessionStorage, gone
+   * with the tab), never for a console (it always takes the board whole). */
+  keptKey() {
+    return this.scope === "board" && this.view !== "console" ? `relais:kept:${KEPT_FORM}:${this.id}:${this.view}` : null;
+  }
+
+  kept() {
+    const key = this.keptKey();
+    try {
+      const found = key && JSON.parse(sessionStorage.getItem(key));
+      return found && found.board && typeof found.seq === "number" ? found : null;
+    } catch {
+      return null;
+    }
+  }
+
+  keep(board, mine, facilitator) {
+    const key = this.keptKey();
+    if (!key) return;
+    try {
+      // While writing is private a phone's board holds its own notes only, and catch-up is
+      // refused anyway: nothing kept.
+      if (board.state && board.state.private) sessionStorage.removeItem(key);
+      else sessionStorage.setItem(key, JSON.stringify({ seq: board.seq, board, mine, facilitator }));
+    } catch {
+      /* storage full or disabled: the next reload takes the board whole */
+    }
   }
 
   /** Stop for good (this screen may no longer follow its board): what it says stays said. */
@@ -132,9 +189,20 @@ export class Link {
     this.joined = false;
     const payload = { [this.scope]: this.id, view: this.view };
     if (this.seq !== null && this.scope === "board") payload.since = this.seq;
+    if (PACK && this.scope === "board") payload.pack = "deflate";
     const sent = Date.now();
-    this.socket.timeout(ACK_TIMEOUT).emit(`${this.scope}:join`, payload, (err, ack) => {
+    this.socket.timeout(ACK_TIMEOUT).emit(`${this.scope}:join`, payload, async (err, ack) => {
       if (token !== this.joinToken) return; // a newer join superseded this one
+      if (ack && ack.ok && typeof ack.board === "string") {
+        try {
+          ack.board = { ...(await inflate(ack.board)), vote: ack.vote ?? null };
+        } catch {
+          PACK = false; // this browser could not inflate it after all: ask for JSON
+          if (token === this.joinToken) this.join();
+          return;
+        }
+        if (token !== this.joinToken) return;
+      }
       // Timers follow the server's clock: half the round trip is the best guess of the delay.
       if (ack && ack.now) this.offset = ack.now - (sent + Date.now()) / 2;
       if (err || !ack) {
@@ -153,6 +221,7 @@ export class Link {
       } else if (ack.board) {
         this.seq = ack.board.seq;
         this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
+        this.keep(ack.board, ack.mine || [], !!ack.facilitator);
       } else {
         for (const change of ack.changes) this.apply(change.event, change.data);
         this.h.mine?.(ack.mine || []);
@@ -161,6 +230,8 @@ export class Link {
       const buffered = this.buffer || [];
       this.buffer = null;
       for (const [name, data] of buffered) this.receive(name, data);
+      if (this.tallied && this.tallied.seq <= this.seq) this.h.change("board:tally", this.tallied);
+      this.tallied = null;
       this.joined = true;
       this.status();
       this.flush();

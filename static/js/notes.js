@@ -18,6 +18,15 @@ function el(tag, attrs = {}, ...children) {
 
 export { el };
 
+/** A note's text as the room sees it: the server's HTML (python-markdown + nh3), or, for a
+ * plain one-paragraph note (sent without HTML: the text says it all), that text. */
+export function noteBody(note) {
+  const body = el("div", { class: "body" });
+  if (note.html) body.innerHTML = note.html; // rendered and sanitised by the server
+  else body.append(el("p", { text: note.text }));
+  return body;
+}
+
 export class BoardView {
   /**
    * mode: "phone" | "projector" | "console".
@@ -78,7 +87,12 @@ export class BoardView {
     this.setColumns(board.columns);
     this.actions.workshop?.(board.workshop);
     this.refreshAll();
-    // Reopen the edits that were in progress when the page was closed or reloaded.
+    this.reopenDrafts();
+  }
+
+  /** Reopen the edits that were in progress when the page was closed or reloaded (after a
+   * snapshot, or after catching up from the board this tab kept). */
+  reopenDrafts() {
     for (const note of this.notes.values()) {
       const saved = this.draft(note.id);
       if (saved !== null && saved !== undefined && this.canChange(note) && !this.editing.has(note.id)) {
@@ -245,8 +259,7 @@ export class BoardView {
   }
 
   renderNote(note) {
-    const body = el("div", { class: "body" });
-    body.innerHTML = note.html; // rendered and sanitised by the server (python-markdown + nh3)
+    const body = noteBody(note);
     const who = [note.pseudonym, note.organisation].filter(Boolean).join(" · ");
     const result = this.resultFor("notes", note.id);
     const item = el("li", {

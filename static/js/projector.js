@@ -5,7 +5,7 @@
 // actions while discussing, and one note or group large in the spotlight.
 import { count, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard } from "./board_screen.js";
-import { el } from "./notes.js";
+import { el, noteBody } from "./notes.js";
 
 const root = document.documentElement;
 const MIN_SCALE = 0.5;
@@ -31,9 +31,7 @@ function showSpotlight(view) {
   let content = null;
   if (lit && lit.kind === "note" && view.notes.has(lit.id)) {
     const note = view.notes.get(lit.id);
-    const body = el("div", { class: "body" });
-    body.innerHTML = note.html; // rendered and sanitised by the server
-    content = el("div", { class: `note note-${note.color}` }, body);
+    content = el("div", { class: `note note-${note.color}` }, noteBody(note));
   } else if (lit && lit.kind === "group" && view.groups.has(lit.id)) {
     const inside = [...view.notes.values()].filter((n) => n.group === lit.id)
       .sort((a, b) => a.position - b.position)

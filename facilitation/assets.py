@@ -1,0 +1,143 @@
+"""Static files for a phone on a busy wifi: fetched once, compressed, announced up front.
+
+- Every page names its scripts and styles with their content's hash (`?v=`): such a URL is
+  cached by the browser for a year without asking again (`immutable`); a file that changes
+  gets a new URL. Without `?v=` (an old page, a module imported by its relative name on a
+  browser without import maps) a file is revalidated each time (`no-cache`, ETag).
+- The scripts import each other by relative name: an import map, inline on every page (its
+  hash in the Content-Security-Policy), points each module at its hashed URL, and the page
+  lists its whole import chain as `modulepreload`, so the browser fetches them in parallel
+  instead of one after the other.
+- Scripts, styles and SVG are compressed (Flask-Compress: gzip on the LAN, where browsers do
+  not offer brotli over plain HTTP; brotli or zstd over HTTPS), once per file and encoding.
+  Only static files: pages and API answers hold secrets and tokens, and compressing them
+  beside what a visitor typed would let a network attacker guess them (BREACH).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request, url_for
+from flask_compress import Compress
+from markupsafe import Markup
+
+IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}/[^"']+)["']""")
+YEAR = 365 * 24 * 3600
+
+
+class Assets:
+    """The static folder's files, their hashes and the import chains of the scripts."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.lock = threading.Lock()
+        self.stamp: tuple[tuple[str, int], ...] = ()
+        self.hashes: dict[str, str] = {}
+        self.imports: dict[str, list[str]] = {}
+        self.map_json = ""
+        self.map_hash = ""
+
+    def _files(self) -> list[Path]:
+        return sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".svg"})
+
+    def refresh(self) -> None:
+        """Hash the files again if any changed (a file edited while `make run` serves)."""
+        files = self._files()
+        stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+        if stamp == self.stamp:
+            return
+        with self.lock:
+            hashes, imports = {}, {}
+            for f in files:
+                name = f.relative_to(self.folder).as_posix()
+                data = f.read_bytes()
+                hashes[name] = hashlib.sha256(data).hexdigest()[:12]
+                if f.suffix == ".js":
+                    imports[name] = [(f.parent / m).resolve().relative_to(self.folder.resolve()).as_posix()
+                                     for m in IMPORT.findall(data.decode("utf-8", "replace"))]
+            self.hashes, self.imports = hashes, imports
+            self.map_json = json.dumps({"imports": {
+                f"/static/{name}": f"/static/{name}?v={digest}" for name, digest in hashes.items()
+                if name.endswith(".js")}}, separators=(",", ":"))
+            self.map_hash = base64.b64encode(hashlib.sha256(self.map_json.encode()).digest()).decode()
+            self.stamp = stamp
+
+    def url(self, name: str) -> str:
+        """The hashed URL of a static file."""
+        self.refresh()
+        digest = self.hashes.get(name)
+        return url_for("static", filename=name, v=digest) if digest else url_for("static", filename=name)
+
+    def chain(self, entry: str) -> list[str]:
+        """Every module an entry script imports, directly or not, in the order found."""
+        self.refresh()
+        seen: list[str] = []
+        todo = list(self.imports.get(entry, []))
+        while todo:
+            name = todo.pop(0)
+            if name not in seen:
+                seen.append(name)
+                todo.extend(self.imports.get(name, []))
+        return seen
+
+    def script(self, entry: str) -> Markup:
+        """The import map, the preloads of an entry's chain and the entry itself, for a page."""
+        self.refresh()
+        preloads = "".join(f'<link rel="modulepreload" href="{self.url(name)}">' for name in self.chain(entry))
+        return Markup(f'<script type="importmap">{self.map_json}</script>{preloads}'
+                      f'<script type="module" src="{self.url(entry)}"></script>')
+
+
+def init_app(app: Flask) -> Assets:
+    """Hashed static URLs in templates (`asset_url`, `module_script`), their cache headers,
+    and compressed static files."""
+    assets = Assets(Path(app.static_folder or "static"))
+    assets.refresh()
+    app.extensions["relais.assets"] = assets
+    app.jinja_env.globals.update(asset_url=assets.url, module_script=assets.script)
+    app.config.setdefault("COMPRESS_REGISTER", False)  # static files only: see the module's note
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/javascript", "application/javascript", "text/css",
+                                                 "image/svg+xml"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    # Keyed by the file's hash too: a file edited while `make run` serves is compressed again.
+    app.config.setdefault("COMPRESS_CACHE_KEY", lambda req: f"{req.path}@{assets.hashes.get(req.path[8:], '')}")
+    cache = _Memory()
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: cache)
+    compress = Compress(app)
+
+    @app.after_request
+    def _static(response: Response) -> Response:
+        if request.endpoint != "static" or response.status_code != 200:
+            return response
+        name = (request.view_args or {}).get("filename", "")
+        hashed = request.args.get("v")
+        if hashed and hashed == assets.hashes.get(name):
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"  # revalidated (ETag) each time
+        # Read whole, so that it is compressed once and kept (a file is at most a few tens of KB).
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
+        return compress.after_request(response)
+
+    return assets
+
+
+class _Memory:
+    """Flask-Compress's cache: each static file compressed once per encoding (a few files)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        return self.kept.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        self.kept[key] = value

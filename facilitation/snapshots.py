@@ -1,0 +1,107 @@
+"""A board's snapshot, built and encoded once per seq for every screen of one audience.
+
+When the venue's wifi comes back, every phone of a workshop joins at once, at the same seq:
+building and encoding the same 300 notes for each of them was the whole cost of a join. The
+part every screen of an audience shares (the board but its vote) is kept here as JSON text,
+by board and audience, for the seq it was built at; each join adds only its own part (the
+vote with the screen's own dots, its own note ids), and the text is spliced into the answer
+as it is (safejson.Raw).
+
+What is not counted by the board's seq (the event's title and language, an organisation's
+name) is in the key too, or has SNAPSHOT_TTL seconds at most to reach a screen that joins.
+A phone while writing is private sees its own notes: its snapshot is its own, never cached;
+the facilitators' snapshot is kept under its own key, so no phone can be served it.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import safejson
+from .models import Board
+from .services.presenters import Presenter
+
+SEPARATORS = (",", ":")
+PRUNE_ABOVE = 64
+
+
+@dataclass
+class Kept:
+    stamp: tuple[Any, ...]
+    text: str
+    until: float
+    packed: str | None = None  # the text compressed, in base64, once a screen asked for it
+
+
+class SnapshotCache:
+    """The latest encoded snapshot of each board for each shared audience (one entry each)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self.kept: dict[tuple[int, str], Kept] = {}
+        self.lock = threading.Lock()
+        self.built = 0  # how many were built (the rest were served from here)
+
+    def board_text(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
+        """The audience's shared snapshot as JSON text, and the seq it was built at."""
+        kept, seq = self._kept(session, board, seen)
+        return kept.text, seq
+
+    def board_packed(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
+        """The same text compressed (zlib, in base64: a string, so it travels in the JSON of the
+        answer on every transport), for a screen that can inflate it: a 300-note board is a
+        third of its size on the venue's wifi. Compressed once per kept snapshot."""
+        kept, seq = self._kept(session, board, seen)
+        if kept.packed is None:
+            kept.packed = base64.b64encode(zlib.compress(kept.text.encode(), 6)).decode()
+        return kept.packed, seq
+
+    def _kept(self, session: Session, board: Board, seen: Presenter) -> tuple[Kept, int]:
+        key = seen.shared_key(board)
+        if key is None or self.ttl <= 0:
+            text, seq = self.build(session, board, seen)
+            return Kept((seq,), text, 0.0), seq
+        seq = session.scalar(select(Board.seq).where(Board.id == board.id))
+        event = board.event
+        stamp = (seq, event.code, event.title, event.language)
+        now = time.monotonic()
+        with self.lock:
+            kept = self.kept.get((board.id, key))
+        if kept is not None and kept.stamp == stamp and kept.until > now:
+            return kept, seq
+        text, built_seq = self.build(session, board, seen)
+        made = Kept(stamp, text, now + self.ttl)
+        if built_seq == seq:  # a change landed while it was built: keep nothing half-new
+            with self.lock:
+                current = self.kept.get((board.id, key))
+                if current is None or current.stamp[0] <= seq:
+                    self.kept[(board.id, key)] = made
+                if len(self.kept) > PRUNE_ABOVE:  # boards nobody joined for a while
+                    for old in [k for k, v in self.kept.items() if v.until <= now]:
+                        del self.kept[old]
+        return made, built_seq
+
+    def build(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
+        """The snapshot built now, encoded as every answer encodes it."""
+        shared = seen.shared(session, board)
+        self.built += 1
+        return safejson.dumps(shared, separators=SEPARATORS), shared["seq"]
+
+    def forget(self, board_id: int) -> None:
+        """Drop what is kept of a board (it was deleted)."""
+        with self.lock:
+            for key in [k for k in self.kept if k[0] == board_id]:
+                del self.kept[key]
+
+
+def with_vote(text: str, vote: Any) -> safejson.Raw:
+    """A shared snapshot's text with this screen's vote (its own dots) added as its last key."""
+    return safejson.Raw(f'{text[:-1]},"vote":{safejson.dumps(vote, separators=SEPARATORS)}}}')
