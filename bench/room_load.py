@@ -214,7 +214,7 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
             "delivery_p99_ms": round(percentile(latencies, 99), 1), "lost": 20 * phones - len(latencies)}
 
 
-async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int) -> dict:
+async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False) -> dict:
     """Relais: 300 phones join board A (300 notes) while board B gets a note every 50 ms."""
     await target.prepare(session)
     async with session.post(f"{target.url}/api/events/{target.code}/workshops", json={"title": "B"},
@@ -235,7 +235,8 @@ async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int)
                                                          "column": other["columns"][0]["id"], "text": f"bench-{k}"}))
             await asyncio.sleep(0.05)
 
-    storm = asyncio.gather(*(c.call("board:join", {"board": target.board}) for c in clients))
+    ask = {"board": target.board, **({"pack": "deflate"} if pack else {})}
+    storm = asyncio.gather(*(c.call("board:join", ask) for c in clients))
     await asyncio.gather(storm, post())
     deadline = time.perf_counter() + 10
     while time.perf_counter() < deadline and len(listener.received) < len(sent):
@@ -253,6 +254,7 @@ SCENARIOS = {
     "vote_storm": (vote_storm, 20, ("relais", "bare")),
     "join_cost": (join_cost, 0, ("relais", "bare")),
     "neighbour_join_storm": (neighbour, 300, ("relais",)),
+    "neighbour_join_storm_packed": (lambda s, t, n: neighbour(s, t, n, pack=True), 300, ("relais",)),
 }
 
 

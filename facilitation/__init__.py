@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     throttle.limiter.init_app(app)
     mirror.init_app(app)
     tallies.init_app(app)
+    # Joins in progress at once. A join is a few ms of work that does not yield on SQLite (its
+    # calls block the loop): a storm of 300 held every other board's commands for a second.
+    # The joins beyond these wait their turn, and commands go in between (PostgreSQL's queries
+    # yield while they wait on the network: a few may overlap).
+    sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    app.extensions["relais.join_gate"] = threading.BoundedSemaphore(1 if sqlite else 4)
     from .snapshots import SnapshotCache
 
     app.extensions["relais.snapshots"] = SnapshotCache(app.config["SNAPSHOT_TTL"])
