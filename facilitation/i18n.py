@@ -115,6 +115,7 @@ def js_strings() -> dict[str, str]:
         "phone": gettext("Phone"),
         "download": gettext("Notes (.md)"),
         "columns": gettext("Columns"),
+        "new_column": gettext("Add a column"),
         "name": gettext("Name"),
         "city": gettext("City"),
         "country": gettext("Country"),
@@ -163,6 +164,8 @@ def js_strings() -> dict[str, str]:
         "starts_at": gettext("Starts at"),
         "ends_at": gettext("Ends at"),
         "title": gettext("Title"),
+        "question": gettext("Question"),
+        "move_up": gettext("Move up"),
         "room": gettext("Room"),
         "details": gettext("Details"),
         "time_slot": gettext("Time slot"),
@@ -203,8 +206,15 @@ def js_strings() -> dict[str, str]:
     }
 
 
+def color_names() -> dict[str, str]:
+    """The note colours in words (tooltips, screen readers), in the reader's language."""
+    return {"yellow": gettext("Yellow"), "pink": gettext("Pink"), "blue": gettext("Blue"),
+            "green": gettext("Green"), "orange": gettext("Orange"), "purple": gettext("Purple")}
+
+
 def template_globals() -> dict[str, Any]:
     """Helpers every template may use."""
     return {"current_language": current_language, "js_strings": js_strings, "js_plurals": js_plurals,
+            "color_name": lambda color: color_names().get(color, color),
             "day_label": lambda day: dates.day(day, current_language()),
             "event_dates": lambda event: dates.event_dates(event.starts_on, event.ends_on, current_language())}

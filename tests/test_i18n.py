@@ -35,3 +35,21 @@ def test_no_french_catalogue_entry_is_fuzzy():
     with PO.open("rb") as fh:
         catalog = read_po(fh)
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
+
+
+def test_a_french_phone_page_names_its_colours_in_french(app):
+    """The colour chips' tooltips and screen-reader text, and the console's labels: French."""
+    import re
+
+    from .factories import make_world
+
+    world = make_world(app)
+    client = app.test_client()
+    html = client.get(f"/{world.code}/w/{world.workshops[0]}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True)
+    shown = " ".join(re.findall(r'title="([^"]*)"', html) + re.findall(r'visually-hidden">([^<]*)<', html))
+    assert all(word in shown for word in ("Jaune", "Rose", "Bleu", "Vert", "Violet"))
+    assert not re.search(r"\b(yellow|pink|blue|green|purple)\b", shown, re.I)
+    # The console builds its forms in the browser: no label there is a bare field name.
+    for script in (ROOT / "static" / "js").glob("console*.js"):
+        assert not re.search(r'(label|"aria-label"): "[a-z_↑+]+"', script.read_text()), script.name

@@ -34,8 +34,8 @@ function workshopCard(w, event) {
     await call("PATCH", path, data);
     reload();
   } },
-  input("title", w.title, { maxlength: limit("workshop", "title"), required: "", label: "title" }),
-  Object.assign(el("textarea", { name: "question", maxlength: limit("workshop", "question"), "aria-label": "question" }), { value: w.question }),
+  input("title", w.title, { maxlength: limit("workshop", "title"), required: "", label: t("title") }),
+  Object.assign(el("textarea", { name: "question", maxlength: limit("workshop", "question"), "aria-label": t("question") }), { value: w.question }),
   el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: t("day") }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: t("time_slot") })),
   input("room", w.room, { maxlength: limit("workshop", "room"), label: t("room") }),
   select("slot", [["0", t("no_slot")], ...event.programme.filter((i) => i.kind === "workshops")
@@ -52,7 +52,7 @@ function workshopCard(w, event) {
     } },
     input("title", c.title, { maxlength: limit("column", "title"), required: "", label: t("rename") }),
     el("button", { type: "submit", class: "small secondary", text: t("save") }),
-    i > 0 ? el("button", { type: "button", class: "small secondary", text: "↑", "aria-label": "↑", onclick: async () => {
+    i > 0 ? el("button", { type: "button", class: "small secondary", text: "↑", "aria-label": t("move_up"), onclick: async () => {
       await call("PATCH", `${path}/columns/${c.id}`, { index: i - 1 });
       reload();
     } }) : null,
@@ -65,7 +65,8 @@ function workshopCard(w, event) {
     e.preventDefault();
     await call("POST", `${path}/columns`, formData(e.target));
     reload();
-  } }, input("title", "", { maxlength: limit("column", "title"), required: "", label: "column" }), el("button", { type: "submit", class: "small", text: "+" }));
+  } }, input("title", "", { maxlength: limit("column", "title"), required: "", label: t("new_column") }),
+  el("button", { type: "submit", class: "small", text: "+", "aria-label": t("new_column") }));
 
   return el("article", { class: "card", "data-workshop": w.id },
     el("h3", { text: w.title }),
