@@ -402,3 +402,31 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     assert all(r.status == 200 for r in statics if "?v=" in r.url)
     fac.close()
     context.close()
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, select, textarea, input, summary')]
+  .filter((e) => e.offsetParent !== null || e.type === 'radio' || e.type === 'checkbox')
+  .filter((e) => !e.closest('p:not(.small), li .body'))  /* links in running text: the rule's exception */
+  .map((e) => {
+    const target = e.type === 'radio' || e.type === 'checkbox' ? (e.closest('label') || e) : e;
+    const box = target.getBoundingClientRect();
+    return [e.outerHTML.slice(0, 80), Math.round(box.width), Math.round(box.height)];
+  })
+  .filter(([, w, h]) => w > 0 && (w < 44 || h < 44))"""
+
+
+def test_every_tap_target_of_a_phone_is_at_least_44_pixels(browser, server):
+    fac = Device(server.url)
+    created = fac.http.post(server.url + "/api/events", json={"title": "Rencontre"}, timeout=10).json()
+    code = created["event"]["code"]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
+                             timeout=10).json()["workshop"]
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR", has_touch=True)
+    page = context.new_page()
+    for path in ("/", f"/{code}", f"/{code}/w/{workshop['id']}"):
+        page.goto(server.url + path)
+        if "/w/" in path:
+            page.wait_for_selector("#status[data-state=online]")
+        assert page.evaluate(SMALL_TARGETS) == [], path
+    context.close()
+    fac.close()
