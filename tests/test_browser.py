@@ -430,3 +430,49 @@ def test_every_tap_target_of_a_phone_is_at_least_44_pixels(browser, server):
         assert page.evaluate(SMALL_TARGETS) == [], path
     context.close()
     fac.close()
+
+
+def test_axe_finds_nothing_serious_on_any_screen(browser, server):
+    """axe-core (bundled with axe-playwright-python) on the home, the event, the phone in each
+    step, the projector, the console and the facilitator's board; notes of every colour carry
+    a link (the text contrast on each colour is checked with them)."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    fac = Device(server.url)
+    created = fac.http.post(server.url + "/api/events", json={"title": "Rencontre"}, timeout=10).json()
+    code, token = created["event"]["code"], created["facilitator_url"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
+                             timeout=10).json()["workshop"]
+    board = workshop["board"]
+    fac.join_board(f"/{code}/console/w/{workshop['id']}", board)
+    for color in ("yellow", "pink", "blue", "green", "orange", "purple"):
+        assert fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": workshop["columns"][0]["id"],
+                                     "text": f"Voir [le guide](https://example.org/{color}), **{color}**",
+                                     "color": color})["ok"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    found: dict[str, list] = {}
+
+    def check(name: str, path: str, ready: str) -> None:
+        page.goto(server.url + path)
+        page.wait_for_selector(ready, state="attached")  # (the projector hides its status once online)
+        violations = axe.run(page).response["violations"]
+        found[name] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+                       if v["impact"] in ("serious", "critical")]
+
+    check("home", "/", "h1")
+    check("event", f"/{code}", "h1")
+    phone_page = f"/{code}/w/{workshop['id']}"
+    for step in ("collect", "group", "vote", "discuss", "closed"):
+        assert fac.call(p.BOARD_SET, {"op": op(), "board": board, "phase": step})["ok"]
+        if step == "vote":
+            assert fac.call(p.VOTE_OPEN, {"op": op(), "board": board, "budget": 3, "cap": 1})["ok"]
+        check(f"phone, {step}", phone_page, "#status[data-state=online]")
+    check("projector", f"{phone_page}/screen", "#status[data-state=online]")
+    page.goto(f"{server.url}/f#{token}")  # the facilitator's secret link, then their screens
+    page.wait_for_url("**/console")
+    check("console", f"/{code}/console", "h1")
+    check("facilitator board", f"/{code}/console/w/{workshop['id']}", "#status[data-state=online]")
+    assert {name: v for name, v in found.items() if v} == {}
+    context.close()
+    fac.close()

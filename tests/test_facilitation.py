@@ -60,6 +60,10 @@ def test_every_participant_action_in_every_phase(world, phase):
     assert cmd(console, world, p.BOARD_SET, phase=p.VOTE)["ok"]
     vote = cmd(console, world, p.VOTE_OPEN)["vote"]
     assert cmd(alice, world, p.VOTE_CAST, vote=vote["id"], target=other["id"])["ok"]  # one dot to take back
+    deadline = time.monotonic() + 5  # its tally comes from a background task: let it land first
+    while not [m for m in bob.sock.get_received() if m["name"] == p.BOARD_TALLY]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     told = cmd(console, world, p.BOARD_SET, phase=phase)["state"]["may"]
     # Phones are told what they may do by the server; the table they are told is the one enforced.
     assert told == {a: phase in MAY[a] for a in ("add", "edit", "delete", "vote")}
