@@ -46,6 +46,18 @@ def _watch_requests(context, origin: str, seen: list[str]) -> None:
     context.on("request", lambda request: seen.append(request.url))
 
 
+def _facilitator_with_a_workshop(server, title: str) -> tuple[Device, dict, dict]:
+    """A facilitator who made an event and a workshop through the API, its console joined:
+    the device, the event's creation answer and the workshop."""
+    fac = Device(server.url)
+    created = fac.http.post(server.url + "/api/events", json={"title": title}, timeout=10).json()
+    code = created["event"]["code"]
+    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
+                             timeout=10).json()["workshop"]
+    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
+    return fac, created, workshop
+
+
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -203,13 +215,9 @@ def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, serv
     from facilitation import protocol as p
 
     from .factories import op
-    from .server import Device
 
-    fac = Device(server.url)
-    code = fac.http.post(server.url + "/api/events", json={"title": "Plein"}, timeout=10).json()["event"]["code"]
-    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
-                             timeout=10).json()["workshop"]
-    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Plein")
+    code = created["event"]["code"]
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     page.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
@@ -232,14 +240,9 @@ def test_the_facilitator_moves_a_note_into_a_group_with_a_finger(browser, server
     from facilitation import protocol as p
 
     from .factories import op
-    from .server import Device
 
-    fac = Device(server.url)
-    created = fac.http.post(server.url + "/api/events", json={"title": "Tablette"}, timeout=10).json()
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Tablette")
     code = created["event"]["code"]
-    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "A"},
-                             timeout=10).json()["workshop"]
-    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "À déplacer au doigt"})
     group = fac.call(p.GROUP_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][2]["id"],
@@ -352,12 +355,8 @@ def test_two_tabs_offline_keep_both_of_their_notes(browser, server):
 def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(browser, server):
     """Hashed, compressed, immutable static files; the board compressed on join; a reload shows
     the kept board and asks only for the changes since (not the whole board again)."""
-    fac = Device(server.url)
-    created = fac.http.post(server.url + "/api/events", json={"title": "Léger"}, timeout=10).json()
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Léger")
     code = created["event"]["code"]
-    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
-                             timeout=10).json()["workshop"]
-    fac.join_board(f"/{code}/console/w/{workshop['id']}", workshop["board"])
     for i in range(30):
         assert fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                                      "text": f"Constat numéro {i} : les annonces disparaissent sans prévenir"})["ok"]
@@ -416,11 +415,8 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, select, texta
 
 
 def test_every_tap_target_of_a_phone_is_at_least_44_pixels(browser, server):
-    fac = Device(server.url)
-    created = fac.http.post(server.url + "/api/events", json={"title": "Rencontre"}, timeout=10).json()
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Rencontre")
     code = created["event"]["code"]
-    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
-                             timeout=10).json()["workshop"]
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="fr-FR", has_touch=True)
     page = context.new_page()
     for path in ("/", f"/{code}", f"/{code}/w/{workshop['id']}"):
@@ -438,13 +434,9 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, server):
     a link (the text contrast on each colour is checked with them)."""
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     axe = axe_module.Axe()
-    fac = Device(server.url)
-    created = fac.http.post(server.url + "/api/events", json={"title": "Rencontre"}, timeout=10).json()
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Rencontre")
     code, token = created["event"]["code"], created["facilitator_url"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    workshop = fac.http.post(f"{server.url}/api/events/{code}/workshops", json={"title": "Atelier"},
-                             timeout=10).json()["workshop"]
     board = workshop["board"]
-    fac.join_board(f"/{code}/console/w/{workshop['id']}", board)
     for color in ("yellow", "pink", "blue", "green", "orange", "purple"):
         assert fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": workshop["columns"][0]["id"],
                                      "text": f"Voir [le guide](https://example.org/{color}), **{color}**",
