@@ -38,6 +38,8 @@ def delete_event(app: Flask, session: Session, event: Event) -> None:
     event_service.delete_event(session, event)
     session.commit()
     app.extensions["relais.mirror"].erase(keys, [folder])
+    for board_id in boards:  # its boards' encoded snapshots, kept in memory for joins
+        app.extensions["relais.snapshots"].forget(board_id)
     forget_deleted(app.extensions["relais.engine"])
 
 
@@ -49,6 +51,7 @@ def delete_workshop(app: Flask, session: Session, workshop: Workshop) -> int:
     board_id = workshop_service.delete_workshop(session, workshop)
     session.commit()
     app.extensions["relais.mirror"].erase([(BOARD, board_id)], paths)
+    app.extensions["relais.snapshots"].forget(board_id)
     forget_deleted(app.extensions["relais.engine"])
     return board_id
 

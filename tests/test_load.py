@@ -109,6 +109,10 @@ def test_a_snapshot_served_from_the_cache_is_the_fresh_one_and_a_change_replaces
     assert console.http.patch(f"/api/events/{world.code}", json={"title": "Rencontre renommée"}).json["ok"]
     assert phone(world, join=False).emit(p.BOARD_JOIN, {"board": board})["board"]["event"]["title"] == \
         "Rencontre renommée"
+    # A workshop deleted for good leaves nothing of its board in memory either.
+    assert any(key[0] == board for key in cache.kept)
+    assert console.http.delete(f"/api/events/{world.code}/workshops/{world.workshops[0]}").json["ok"]
+    assert not any(key[0] == board for key in cache.kept)
 
 
 def test_while_writing_is_private_no_phone_is_served_the_facilitators_snapshot(app, no_rate_limits):
