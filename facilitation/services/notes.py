@@ -200,11 +200,7 @@ def purge(session: Session, board: Board, actor: Actor, *, note_id: int) -> Chan
 
 def authored_by(session: Session, board: Board, actor: Actor) -> list[int]:
     """Ids of the actor's own notes on this board (so a phone knows what it may edit)."""
-    return list(
-        session.scalars(
-            select(Note.id).where(Note.board_id == board.id, Note.author_id == actor.participant_id)
-        )
-    )
+    return Phone(actor.participant_id).own_notes(session, board)
 
 
 def refresh_html(session: Session, batch: int = 500) -> int:
