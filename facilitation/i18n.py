@@ -127,6 +127,8 @@ def js_strings() -> dict[str, str]:
         "private_notice": gettext("Private writing: only you see your notes until the facilitator reveals them all."),
         "projector_private": gettext("Private writing: the notes will appear all together."),
         "projector_closed": gettext("Workshop closed. Thank you!"),
+        "continued": gettext("(continued)"),
+        "paused": gettext("paused"),
         "vote_soon": gettext("The vote will open in a moment."),
         "vote_closed": gettext("The vote is closed."),
         "vote_progress": gettext("{dots} from {people}"),

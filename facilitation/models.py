@@ -159,6 +159,8 @@ class Board(Base):
     timer_locks: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     spotlight_kind: Mapped[str | None] = mapped_column(String(8))
     spotlight_id: Mapped[int | None] = mapped_column(Integer)
+    # Seconds each page of the projector stays up when the board does not fit (0: paused).
+    page_seconds: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     workshop: Mapped[Workshop] = relationship(back_populates="board")
     # Loaded with the board: every board event is authorised against its event.

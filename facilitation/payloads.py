@@ -40,6 +40,7 @@ GROUP_TITLE_MAX = 80
 GROUP_NOTES_MAX = 200
 ACTION_MAX = 500
 BUDGET_MAX = 20
+PAGE_MAX_SECONDS = 600
 TIMER_MAX_SECONDS = 4 * 3600
 POSITION_MAX = 9_999
 OP_ID_MAX = 64
@@ -308,13 +309,15 @@ class NoteBilan(Command):
 
 
 class BoardSet(Command):
-    """Change the step, private writing, the lock or the anonymity (at least one)."""
+    """Change the step, private writing, the lock, the anonymity or the projector's pace (at least one)."""
 
     phase: Literal["collect", "group", "vote", "discuss", "closed"] | None = None
     private: bool | None = None
     locked: bool | None = None
     anonymity: Literal["shown", "hidden", "anonymous"] | None = Field(
         None, description="`anonymous` erases the board's stored pseudonyms and organisations")
+    page_seconds: Annotated[int, Field(ge=0, le=PAGE_MAX_SECONDS)] | None = Field(
+        None, description="seconds each projector page stays up when the board does not fit; 0 pauses")
     who = "facilitator"
     answer = "`{ok, state, seq, resync?}`"
     errors = (p.WRONG_PHASE,)

@@ -247,7 +247,7 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
     p.NOTE_PURGE: lambda db, b, a, d: note_service.purge(db, b, a, note_id=d.note),
     p.NOTE_BILAN: lambda db, b, a, d: note_service.keep_for_bilan(db, b, a, note_id=d.note, keep=d.keep),
     p.BOARD_SET: lambda db, b, a, d: state_service.set_board(
-        db, b, a, **d.given("phase", "private", "locked", "anonymity")
+        db, b, a, **d.given("phase", "private", "locked", "anonymity", "page_seconds")
     ),
     p.BOARD_TIMER: lambda db, b, a, d: state_service.set_timer(db, b, a, **d.given("action", "seconds", "locks")),
     p.BOARD_SPOTLIGHT: lambda db, b, a, d: state_service.set_spotlight(db, b, a, kind=d.kind, target=d.id),

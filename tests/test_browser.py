@@ -42,6 +42,14 @@ def server(tmp_path):
     srv.stop()
 
 
+@pytest.fixture
+def room_server(tmp_path):
+    """A server whose rate limits are off: one socket here plays a whole room's writing."""
+    srv = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", RATE_LIMITS="off")
+    yield srv
+    srv.stop()
+
+
 def _watch_requests(context, origin: str, seen: list[str]) -> None:
     context.on("request", lambda request: seen.append(request.url))
 
@@ -211,27 +219,89 @@ def test_chromium_is_debians():
     assert re.search(r"/usr/bin/chromium", CHROMIUM)
 
 
-def test_the_projector_shrinks_type_to_keep_a_full_board_on_screen(browser, server):
-    from facilitation import protocol as p
+# What the back row can read (issue 13): note text and authors at each projector size.
+FLOORS = {(1920, 1080): (28, 18), (1280, 720): (20, 14)}
 
-    from .factories import op
 
+def _sixty_notes(fac, workshop, code: str) -> list[dict]:
+    """60 signed notes over the workshop's three columns (a group of 6 in the first), most
+    of them two lines long on a projector, some with a line break."""
+    board = workshop["board"]
+    columns = [c["id"] for c in workshop["columns"]]
+    event_page = fac.http.get(f"{fac.url}/{code}", timeout=10).text
+    token = re.search(r'name="csrf" value="([^"]+)"', event_page).group(1)
+    fac.http.post(f"{fac.url}/{code}/profile", timeout=10,
+                  data={"pseudonym": "Camille", "organisation": "", "csrf": token})
+    group = fac.call(p.GROUP_ADD, {"op": op(), "board": board, "column": columns[0], "title": "Sécurité en ligne"})
+    notes = []
+    for i in range(60):
+        text = f"Note {i:02d} : " + ("signalements ignorés par les plateformes" if i % 3 else
+                                     "doxxing et menaces\naprès une annonce")
+        answer = fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[i % 3], "text": text})
+        notes.append(answer["note"])
+        if i < 18 and i % 3 == 0:
+            fac.call(p.NOTE_MOVE, {"op": op(), "board": board, "note": answer["note"]["id"],
+                                   "column": columns[0], "group": group["groups"][0]["id"], "index": 0})
+    return notes
+
+
+def _visible_page(page) -> dict:
+    """What the projector's stage shows now: the note ids, whether any is cut off, the smallest
+    text and author sizes, and the page counter."""
+    return page.evaluate("""() => {
+      const notes = [...document.querySelectorAll('#stage .note')];
+      const cut = notes.filter((n) => { const r = n.getBoundingClientRect();
+        return r.top < 0 || r.left < 0 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5
+          || r.bottom > n.closest('.page-slot').getBoundingClientRect().bottom + 0.5; }).length;
+      const size = (sel) => Math.min(...[...document.querySelectorAll(sel)].map((n) => parseFloat(getComputedStyle(n).fontSize)));
+      const qr = document.querySelector('.proj-join img').getBoundingClientRect();
+      const overQr = notes.filter((n) => { const r = n.getBoundingClientRect();
+        return r.right > qr.left && r.bottom > qr.top; }).length;
+      return { ids: notes.map((n) => n.dataset.id), cut, text: size('#stage .note .body'),
+               author: size('#stage .note .meta'), counter: document.getElementById('page-count').textContent,
+               laid: document.getElementById('stage').dataset.laid, qr: Math.min(qr.width, qr.height), overQr };
+    }""")
+
+
+@pytest.mark.parametrize("size", list(FLOORS))
+def test_the_projector_pages_sixty_notes_at_readable_sizes_and_cuts_none(browser, room_server, size):
+    server = room_server
     fac, created, workshop = _facilitator_with_a_workshop(server, "Plein")
     code = created["event"]["code"]
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    notes = _sixty_notes(fac, workshop, code)
+    fac.call(p.BOARD_SET, {"op": op(), "board": workshop["board"], "page_seconds": 0})  # pages turned by hand here
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="fr-FR")
     page = ctx.new_page()
     page.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
     page.wait_for_selector("#status[data-state=online]")
-    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--note-scale')") == "1"
-    for i in range(14):
-        fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
-                              "text": f"Une note assez longue pour prendre de la place, numéro {i}"})
-    page.wait_for_selector(".note:has-text('numéro 13')")
-    scale = float(page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--note-scale')"))
-    assert 0.5 <= scale < 1
-    fits = page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 2")
-    assert fits or scale == 0.5
-    _shot(page, "projector-full")
+    page.wait_for_selector("#page-count:not([hidden])")
+    first = _visible_page(page)
+    pages = int(re.match(r"1 / (\d+)", first["counter"]).group(1))
+    assert 2 <= pages <= 6, first["counter"]
+    seen: set[str] = set()
+    floor_text, floor_author = FLOORS[size]
+    for index in range(pages):
+        shown = _visible_page(page)
+        assert shown["counter"].startswith(f"{index + 1} / {pages}")
+        assert shown["cut"] == 0 and shown["overQr"] == 0, shown
+        assert shown["text"] >= floor_text and shown["author"] >= floor_author, shown
+        assert shown["qr"] >= 180
+        seen.update(shown["ids"])
+        _shot(page, f"projector-{size[0]}-page{index + 1}")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f"#page-count:text-matches('^{(index + 1) % pages + 1} /')")
+    assert len(seen) == 60  # every note, within the pages
+    # The facilitator sets a pace: the pages turn by themselves.
+    fac.call(p.BOARD_SET, {"op": op(), "board": workshop["board"], "page_seconds": 1})
+    page.wait_for_selector("#page-count:text-matches('^2 /')")
+    # A note in the spotlight: at least 48 px, its line break kept.
+    note = next(n for n in fac.events if n[0] == p.NOTE_ADDED and "\n" in n[1]["note"]["text"])[1]["note"]
+    fac.call(p.BOARD_SPOTLIGHT, {"op": op(), "board": workshop["board"], "kind": "note", "id": note["id"]})
+    lit = page.wait_for_selector("#spotlight .note")
+    assert float(lit.evaluate("n => parseFloat(getComputedStyle(n.querySelector('p')).fontSize)")) >= 48
+    assert lit.evaluate("n => n.querySelector('p').getClientRects().length") >= 1
+    assert lit.evaluate("n => n.getBoundingClientRect().height") > 2.4 * 48  # two lines: the break is kept
+    _shot(page, f"projector-{size[0]}-spotlight")
     ctx.close()
     fac.close()
 

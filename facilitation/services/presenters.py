@@ -170,6 +170,7 @@ def state_form(board: Board) -> dict[str, Any]:
         "anonymity": board.anonymity,
         "timer": timer,
         "spotlight": spotlight,
+        "page_seconds": board.page_seconds,
         "may": may(board.phase),
     }
 

@@ -31,10 +31,12 @@ def set_board(
     private: bool | None = None,
     locked: bool | None = None,
     anonymity: str | None = None,
+    page_seconds: int | None = None,
 ) -> Change:
-    """Change the phase, private writing, the lock or the anonymity of a board."""
+    """Change the phase, private writing, the lock, the anonymity of a board, or the pace
+    at which the projector turns its pages."""
     require_facilitator(actor)
-    if phase is None and private is None and locked is None and anonymity is None:
+    if phase is None and private is None and locked is None and anonymity is None and page_seconds is None:
         raise DomainError(p.BAD_REQUEST, field="phase")
     resync = False
     target_phase = phase or board.phase
@@ -64,6 +66,8 @@ def set_board(
             )
         board.anonymity = anonymity
         resync = True
+    if page_seconds is not None:
+        board.page_seconds = page_seconds
     return _state_changed(session, board, resync)
 
 

@@ -2,7 +2,7 @@
 // driven by a BoardLink, the status line, the workshop header, the phase and the timer.
 import { BoardLink } from "./connection.js";
 import { count, t } from "./i18n.js";
-import { BoardView, el } from "./notes.js";
+import { BoardView, el, noteBody } from "./notes.js";
 import { statusHandlers } from "./screen_status.js";
 
 function twoDigits(n) {
@@ -184,8 +184,11 @@ export function renderRanking(container, view) {
   container.hidden = !shown;
   if (!shown) return;
   const max = Math.max(...v.results.map((r) => r.dots), 1);
-  const rows = v.results.map((r, i) => el("li", { class: "rank" },
-    el("span", { class: "rank-label", text: `${i + 1}. ${targetLabel(view, v.target, r.id)}` }),
+  // A note ranked shows as the room read it (its Markdown rendered); a group, by its title.
+  const label = (id) => (v.target === "notes" && view.notes.has(id) ? noteBody(view.notes.get(id))
+    : el("span", { text: targetLabel(view, v.target, id) }));
+  const rows = v.results.map((r, i) => el("li", { class: "rank", "data-id": r.id },
+    el("span", { class: "rank-label" }, el("span", { class: "rank-n", text: `${i + 1}.` }), label(r.id)),
     bar((r.dots / max) * 100),
     el("span", { class: "rank-count", text: count("dots", r.dots) })));
   container.replaceChildren(el("h2", { text: t("results") }), el("ol", { class: "ranking" }, ...rows));

@@ -1,30 +1,25 @@
-// The projector: the board, live, large, with no controls. When the notes no longer
-// fit the screen, the type shrinks step by step (never below half size), so the whole
-// board stays readable without anyone scrolling. It follows the facilitator's steps:
-// counts only while writing is private, the ranking once a vote is revealed, the
-// actions while discussing, and one note or group large in the spotlight.
+// The projector: the board, live, large, with no controls, readable from the back row.
+// The type never shrinks below its floor: when the notes do not fit, they are laid into
+// pages that turn at the pace the facilitator set ("2 / 3" shows where the room is), and
+// nothing is cut off. Once the workshop has started, the header is one band and the QR
+// code a corner. It follows the facilitator's steps: counts only while writing is
+// private, the ranking once a vote is revealed, the actions while discussing, and one
+// note or group large in the spotlight.
 import { count, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard } from "./board_screen.js";
 import { el, noteBody } from "./notes.js";
+import { Pager, flow, slotsAcross } from "./pager.js";
 
-const root = document.documentElement;
-const MIN_SCALE = 0.5;
-const notice = document.getElementById("proj-notice");
-const progress = document.getElementById("vote-progress");
-const results = document.getElementById("results");
-const actionsBox = document.getElementById("actions");
-const spotlight = document.getElementById("spotlight");
-let scale = 1;
-
-function fit() {
-  // Grow back first, then shrink until the page fits the screen.
-  scale = 1;
-  root.style.setProperty("--note-scale", String(scale));
-  while (root.scrollHeight > window.innerHeight + 2 && scale > MIN_SCALE) {
-    scale = Math.round((scale - 0.05) * 100) / 100;
-    root.style.setProperty("--note-scale", String(scale));
-  }
-}
+const $ = (id) => document.getElementById(id);
+const notice = $("proj-notice");
+const progress = $("vote-progress");
+const results = $("results");
+const actionsBox = $("actions");
+const spotlight = $("spotlight");
+const stage = $("stage");
+const measure = $("measure");
+const pager = new Pager(stage, $("page-count"), t("paused"));
+const cssNumber = (node, name) => parseFloat(getComputedStyle(node).getPropertyValue(name)) || 0;
 
 function showSpotlight(view) {
   const lit = view.state.spotlight;
@@ -35,12 +30,116 @@ function showSpotlight(view) {
   } else if (lit && lit.kind === "group" && view.groups.has(lit.id)) {
     const inside = [...view.notes.values()].filter((n) => n.group === lit.id)
       .sort((a, b) => a.position - b.position)
-      .map((n) => el("li", { class: `note note-${n.color}`, text: n.text }));
+      .map((n) => el("li", { class: `note note-${n.color}` }, noteBody(n)));
     content = el("div", { class: "spot-group" }, el("h2", { text: view.groups.get(lit.id).title }),
       el("ul", { class: "notes" }, ...inside));
   }
   spotlight.hidden = !content;
   spotlight.replaceChildren(...(content ? [content] : []));
+}
+
+/** The board's columns as sections to flow: each column's groups, then its loose notes
+ * (copies of what BoardView drew, so the pages show exactly the board). */
+function boardSections(view) {
+  return view.columns.map((column) => {
+    const source = view.root.querySelector(`.column[data-column="${column.id}"]`);
+    const heading = source.querySelector("h2");
+    const holder = view.holders.get(column.id);
+    const list = view.lists.get(column.id);
+    return {
+      open(continued) {
+        const h2 = heading.cloneNode(true);
+        if (continued) h2.firstChild.append(` ${t("continued")}`);
+        const groups = el("div", { class: "groups" });
+        const into = el("ul", { class: "notes" });
+        return { node: el("section", { class: "column page-slot" }, h2, groups, into), into, groups };
+      },
+      groups: [...holder.children].map((node) => ({
+        open(continued) {
+          const h3 = node.querySelector("h3").cloneNode(true);
+          if (continued) h3.firstChild.append(` ${t("continued")}`);
+          const inner = el("ul", { class: "notes" });
+          return { node: el("section", { class: "group" }, h3, inner), list: inner };
+        },
+        items: [...node.querySelector("ul.notes").children].map((li) => li.cloneNode(true)),
+      })),
+      items: [...list.children].map((li) => li.cloneNode(true)),
+    };
+  });
+}
+
+/** A panel (the ranking, the actions) as one section whose rows flow over whole-width slots. */
+function panelSection(panel) {
+  const title = panel.querySelector("h2");
+  const rows = panel.querySelector("ol, ul, p");
+  return {
+    open(continued) {
+      const h2 = title.cloneNode(true);
+      if (continued) h2.append(` ${t("continued")}`);
+      const into = el(rows.tagName.toLowerCase() === "ol" ? "ol" : "ul", { class: rows.className });
+      return { node: el("section", { class: "proj-panel page-slot" }, h2, into), into };
+    },
+    items: rows.tagName === "P" ? [el("li", { class: "muted", text: rows.textContent })]
+      : [...rows.children].map((row) => row.cloneNode(true)),
+  };
+}
+
+let laid = 0;
+function layOut(view) {
+  const rect = stage.getBoundingClientRect();
+  const height = Math.floor(window.innerHeight - rect.top - cssNumber(document.querySelector("main"), "padding-bottom"));
+  const gap = cssNumber(stage, "column-gap");
+  const width = stage.clientWidth;
+  // The QR code's corner, once the header is a band: the last slot of each page stops above it.
+  const corner = document.querySelector(".proj-join");
+  const cornerTop = document.body.classList.contains("started") ? corner.getBoundingClientRect().top : Infinity;
+  const short = Math.max(80, Math.min(height, Math.floor(cornerTop - rect.top - gap)));
+  const pages = [];
+  let perPage = 1;
+  // Results and actions first, each over the whole width; then the board, column by column.
+  const panels = [results, actionsBox].filter((panel) => !panel.hidden);
+  for (const panel of panels) {
+    measure.style.setProperty("--per-page", "1");
+    measure.style.width = `${width}px`;
+    for (const slot of flow(measure, [panelSection(panel)], { open: (c, s) => s.open(c), heights: () => short })) {
+      pages.push({ slots: [slot], across: 1 });
+    }
+  }
+  const sections = boardSections(view);
+  const minimum = cssNumber(document.documentElement, "--slot-min") * parseFloat(getComputedStyle(stage).fontSize);
+  const most = slotsAcross(width, minimum || 300, gap);
+  let across = Math.min(most, Math.max(1, sections.length));
+  let slots = [];
+  for (;;) {
+    const slotWidth = (width - gap * (across - 1)) / across;
+    measure.style.width = `${slotWidth}px`;
+    slots = flow(measure, sections, {
+      open: (continued, section) => section.open(continued),
+      heights: (i) => (i % across === across - 1 ? short : height),
+    });
+    if (slots.length <= across || across >= most) break;
+    across = most; // more than one page: use every slot the screen has room for
+  }
+  for (let i = 0; i < slots.length; i += across) pages.push({ slots: slots.slice(i, i + across), across });
+  perPage = across;
+  laid += 1;
+  stage.dataset.laid = String(laid);
+  pager.set(pages.map((page) => page.slots.map((slot) => {
+    slot.style.setProperty("--span", page.across === 1 && perPage > 1 ? String(perPage) : "1");
+    return slot;
+  })), perPage);
+}
+
+// A redraw at most once per frame, however many changes arrive.
+let pending = null;
+let current = null;
+function relayout(view) {
+  current = view;
+  if (pending) return;
+  pending = requestAnimationFrame(() => {
+    pending = null;
+    layOut(current);
+  });
 }
 
 function follow(view) {
@@ -57,11 +156,19 @@ function follow(view) {
   renderRanking(results, view);
   if (phase === "discuss" || phase === "closed") renderActions(actionsBox, view);
   else actionsBox.hidden = true;
-  // With the ranking or the actions up, the board steps back.
-  document.body.classList.toggle("has-results", !results.hidden || !actionsBox.hidden);
+  const written = view.notes.size || Object.values(view.counts || {}).some(Boolean);
+  document.body.classList.toggle("started", phase !== "collect" || !!written);
+  pager.pace(view.state.page_seconds ?? 15);
   showSpotlight(view);
-  fit();
+  relayout(view);
 }
 
-startBoard("projector", { loaded: fit, changed: follow });
-window.addEventListener("resize", fit);
+const { view } = startBoard("projector", { loaded: () => relayout(view), changed: follow });
+window.addEventListener("resize", () => relayout(view));
+// The laptop's arrows turn the pages by hand too (a clicker sends the same keys).
+document.addEventListener("keydown", (e) => {
+  if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") pager.turn(1);
+  else if (e.key === "ArrowLeft" || e.key === "PageUp") pager.turn(-1);
+  else return;
+  e.preventDefault();
+});
