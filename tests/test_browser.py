@@ -538,3 +538,67 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, server):
     assert {name: v for name, v in found.items() if v} == {}
     context.close()
     fac.close()
+
+
+def test_the_keyboard_alone_moves_a_note_across_columns_and_into_a_group(browser, room_server):
+    """On a 1366x768 laptop: a note is reached with Tab, moved to the next column with
+    Alt+→, then into a group through its menu's "Move to…" list; 25 notes fit the board in
+    at most two screens."""
+    server = room_server
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Clavier")
+    code, board = created["event"]["code"], workshop["board"]
+    columns = [c["id"] for c in workshop["columns"]]
+    first = fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[0],
+                                  "text": "À déplacer au clavier"})["note"]
+    group = fac.call(p.GROUP_ADD, {"op": op(), "board": board, "column": columns[2], "title": "Sécurité"})["groups"][0]
+    for i in range(24):
+        fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[i % 4],
+                              "text": f"Note {i} : une phrase comme on en écrit en atelier"})
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    page = ctx.new_page()
+    page.goto(server.url + "/f#" + created["facilitator_url"].split("/f#")[1])
+    page.wait_for_url("**/console")
+    page.goto(f"{server.url}/{code}/console/w/{workshop['id']}")
+    page.wait_for_selector("#status[data-state=online]")
+    page.wait_for_selector(".note:has-text('Note 23')")
+    _shot(page, "console-1366")
+    height = page.evaluate("document.getElementById('board').getBoundingClientRect().bottom + scrollY")
+    assert height <= 2 * 768, height
+    # Every note has one menu, with spotlight and action on single notes too.
+    assert page.locator("#board .note .note-menu").count() == 25
+    for _ in range(120):  # Tab through the page until the note has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement?.dataset?.id") == str(first["id"]):
+            break
+    else:
+        raise AssertionError("Tab never reached the note")
+    page.keyboard.press("Alt+ArrowRight")
+    fac.wait_until(lambda events: any(n == p.NOTE_MOVED and d["note"]["id"] == first["id"]
+                                      and d["note"]["column"] == columns[1] for n, d in events))
+    page.wait_for_selector(f"section.column[data-column='{columns[1]}'] .note[data-id='{first['id']}']")
+    assert page.evaluate("document.activeElement?.dataset?.id") == str(first["id"])  # the focus followed
+    page.keyboard.press("Tab")  # its menu
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".note[data-id='{first['id']}'] .note-menu[open]")
+    menu = page.locator(f".note[data-id='{first['id']}'] .note-menu")
+    assert menu.locator("button", has_text="Mettre en avant").count() == 1
+    assert menu.locator("button", has_text="En faire une action").count() == 1
+    page.keyboard.press("Tab")  # the "Move to…" list
+    options = page.evaluate("[...document.activeElement.options].map((o) => o.value)")
+    for _ in range(options.index(f"g:{group['id']}")):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # "Move"
+    page.keyboard.press("Enter")
+    fac.wait_until(lambda events: any(n == p.NOTE_MOVED and d["note"]["id"] == first["id"]
+                                      and d["note"]["group"] == group["id"] for n, d in events))
+    page.wait_for_selector(f"section.group[data-group='{group['id']}'] .note[data-id='{first['id']}']")
+    assert "Sécurité" in page.text_content("#board-live")
+    # Renaming the group happens in the page, not in a prompt().
+    page.locator(f"section.group[data-group='{group['id']}'] .group-menu summary").click()
+    page.locator(f"section.group[data-group='{group['id']}'] button", has_text="Renommer").click()
+    field = page.locator(f"section.group[data-group='{group['id']}'] input[name=title]")
+    field.fill("Sécurité numérique")
+    field.press("Enter")
+    page.wait_for_selector(f"section.group[data-group='{group['id']}'] h3:has-text('Sécurité numérique')")
+    ctx.close()
+    fac.close()

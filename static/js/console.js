@@ -18,7 +18,7 @@ async function reload() {
 function renderWorkshops(event) {
   const root = document.getElementById("workshops");
   if (!event.workshops.length) {
-    root.replaceChildren(el("p", { class: "muted", text: "—" }));
+    root.replaceChildren(el("p", { class: "muted", text: t("no_workshops") }));
     return;
   }
   root.replaceChildren(...event.workshops.map((w) => workshopCard(w, event)));
@@ -36,7 +36,8 @@ function workshopCard(w, event) {
   } },
   input("title", w.title, { maxlength: limit("workshop", "title"), required: "", label: t("title") }),
   Object.assign(el("textarea", { name: "question", maxlength: limit("workshop", "question"), "aria-label": t("question") }), { value: w.question }),
-  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: t("day") }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: t("time_slot") })),
+  el("div", { class: "grid2" }, input("day", w.day, { type: "date", label: t("day"),
+    ...(event.days.length ? { min: event.days[0].day, max: event.days[event.days.length - 1].day } : {}) }), input("time_slot", w.time_slot, { maxlength: limit("workshop", "time_slot"), label: t("time_slot") })),
   input("room", w.room, { maxlength: limit("workshop", "room"), label: t("room") }),
   select("slot", [["0", t("no_slot")], ...event.programme.filter((i) => i.kind === "workshops")
     .map((i) => [i.id, `${i.label}${i.title ? ` · ${i.title}` : ""}`])], w.slot || 0, { label: t("slot") }),

@@ -3,7 +3,7 @@
 // runs the workshop: steps, private writing, lock, pseudonyms, timer, vote, spotlight
 // and actions. Every control sends one command; the screens follow the broadcast.
 import Sortable from "../vendor/sortable.esm.js";
-import { count, t } from "./i18n.js";
+import { count, limit, t } from "./i18n.js";
 import { renderActions, renderRanking, startBoard, targetLabel } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -85,37 +85,140 @@ function actionFrom(kind, id) {
   send("action:add", kind === "note" ? { note: id } : { group: id });
 }
 
+const live = $("board-live");
+function say(text) {
+  live.textContent = text;
+}
+
+/** Where a note can go: every column (its loose notes) and every group, by name. */
+function places() {
+  const out = [];
+  for (const column of view.columns) {
+    out.push({ value: `c:${column.id}`, label: `${t("column")} : ${column.title}`, column: column.id, group: 0 });
+    for (const group of [...view.groups.values()].filter((g) => g.column === column.id)
+      .sort((a, b) => a.position - b.position)) {
+      out.push({ value: `g:${group.id}`, label: `${t("group")} : ${group.title} (${column.title})`,
+        column: column.id, group: group.id });
+    }
+  }
+  return out;
+}
+
+/** Move a note to the end of a column's loose notes or of a group, and say so. */
+function moveTo(note, place) {
+  const index = [...view.notes.values()].filter((n) => n.id !== note.id && n.column === place.column
+    && (n.group || 0) === place.group).length;
+  send("note:move", { note: note.id, column: place.column, group: place.group, index });
+  say(`${t("moved_to")} ${place.label}`);
+}
+
+/** Move a note one step with the keyboard: Alt+←/→ to the previous or next column, Alt+↑/↓
+ * within its list. */
+function moveByKey(note, key) {
+  if (key === "ArrowLeft" || key === "ArrowRight") {
+    const at = view.columns.findIndex((c) => c.id === note.column);
+    const to = view.columns[at + (key === "ArrowLeft" ? -1 : 1)];
+    if (to) moveTo(note, { column: to.id, group: 0, label: `${t("column")} : ${to.title}` });
+    return;
+  }
+  const siblings = [...view.notes.values()].filter((n) => n.column === note.column && (n.group || 0) === (note.group || 0))
+    .sort((a, b) => a.position - b.position || a.id - b.id);
+  const at = siblings.findIndex((n) => n.id === note.id);
+  const index = at + (key === "ArrowUp" ? -1 : 1);
+  if (index < 0 || index >= siblings.length) return;
+  send("note:move", { note: note.id, column: note.column, group: note.group || 0, index });
+  say(key === "ArrowUp" ? t("moved_up") : t("moved_down"));
+}
+
+/** A small inline form (instead of the browser's prompt()): fields, Save, Cancel. */
+function inlineForm(fields, onSave, onCancel, saveText = t("save")) {
+  const form = el("form", { class: "inline-form stack", onsubmit: (e) => {
+    e.preventDefault();
+    onSave(form);
+  } }, ...fields, el("div", { class: "row" },
+    el("button", { type: "submit", class: "small", text: saveText }),
+    el("button", { type: "button", class: "secondary small", text: t("cancel"), onclick: onCancel })));
+  form.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") onCancel();
+  });
+  return form;
+}
+
+function textField(name, value, label, max) {
+  const box = el("input", { type: "text", name, "aria-label": label, maxlength: String(max), required: "" });
+  box.value = value;
+  return box;
+}
+
 const { view, link } = startBoard("console", {
   actions: {
     columnsChanged() {
       queueMicrotask(makeSortable);
     },
     decorateColumn(column, tools) {
-      tools.append(smallButton(`+ ${t("new_group")}`, () => {
-        const title = prompt(t("group_name"), `${t("new_group")} ${view.groups.size + 1}`);
-        if (title && title.trim()) send("group:add", { column: column.id, title: title.trim() });
-      }));
+      const open = () => {
+        const form = inlineForm([textField("title", `${t("new_group")} ${view.groups.size + 1}`, t("group_name"),
+          limit("group", "title"))], (f) => {
+          const title = f.title.value.trim();
+          if (title) send("group:add", { column: column.id, title });
+          close();
+        }, close, t("create"));
+        tools.replaceChildren(form);
+        form.title.select();
+      };
+      const close = () => tools.replaceChildren(smallButton(`+ ${t("new_group")}`, open));
+      close();
     },
     decorateGroup(group, tools) {
-      tools.append(
-        smallButton(t("rename"), () => {
-          const title = prompt(t("group_name"), group.title);
-          if (title && title.trim()) send("group:edit", { group: group.id, title: title.trim() });
-        }),
+      const rename = () => {
+        const form = inlineForm([textField("title", group.title, t("group_name"), limit("group", "title"))], (f) => {
+          const title = f.title.value.trim();
+          if (title && title !== group.title) send("group:edit", { group: group.id, title });
+          tools.replaceChildren();
+          view.groupNode(view.groups.get(group.id) || group);
+        }, () => {
+          tools.replaceChildren();
+          view.groupNode(view.groups.get(group.id) || group);
+        });
+        tools.replaceChildren(form);
+        form.title.select();
+      };
+      const items = el("div", { class: "actions" },
+        smallButton(t("rename"), rename),
         smallButton(t("split"), () => confirm(t("confirm_split")) && send("group:delete", { group: group.id })),
-        smallButton(`★ ${t("spotlight")}`, () => send("board:spotlight", { kind: "group", id: group.id })),
-        smallButton(`→ ${t("make_action")}`, () => actionFrom("group", group.id)),
-      );
+        view.state.private ? null : smallButton(`★ ${t("spotlight")}`, () => send("board:spotlight", { kind: "group", id: group.id })),
+        view.state.private ? null : smallButton(`→ ${t("make_action")}`, () => actionFrom("group", group.id)));
+      const menu = el("details", { class: "note-menu group-menu" },
+        el("summary", { class: "menu-button", "aria-label": `${t("group_menu")} : ${group.title}`, title: t("group_menu") },
+          el("span", { "aria-hidden": "true", text: "⋯" })), items);
+      tools.append(menu);
     },
-    decorate(note, item) {
-      if (view.state.private) return;
-      item.querySelector(".actions")?.append(
-        smallButton("★", () => send("board:spotlight", { kind: "note", id: note.id })),
-        smallButton(`→ ${t("make_action")}`, () => actionFrom("note", note.id)),
-        smallButton(t("purge"), () => confirm(t("confirm_purge")) && send("note:purge", { note: note.id }),
-          "danger small"),
-      );
-      item.querySelector(".actions button:nth-last-child(2)")?.setAttribute("aria-label", t("spotlight"));
+    decorate(note, item, tools) {
+      item.tabIndex = 0; // reachable with Tab; Alt+arrows move it
+      item.addEventListener("keydown", (e) => {
+        if (!e.altKey || !["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(e.key)) return;
+        e.preventDefault();
+        moveByKey(view.notes.get(note.id) || note, e.key);
+      });
+      const choices = places().filter((pl) => !(pl.column === note.column && pl.group === (note.group || 0)));
+      const where = el("select", { "aria-label": t("move_to"), "data-role": "move-to" },
+        ...choices.map((pl) => el("option", { value: pl.value, text: pl.label })));
+      tools.prepend(el("div", { class: "move-to row" }, where,
+        el("button", { type: "button", class: "small", text: t("move"), "data-role": "move", onclick: () => {
+          const chosen = choices.find((pl) => pl.value === where.value);
+          if (chosen) moveTo(note, chosen);
+        } })));
+      if (!view.state.private) {
+        tools.append(
+          smallButton(`★ ${t("spotlight")}`, () => send("board:spotlight", { kind: "note", id: note.id })),
+          smallButton(`→ ${t("make_action")}`, () => actionFrom("note", note.id)),
+        );
+      }
+      tools.append(smallButton(t("purge"), () => confirm(t("confirm_purge")) && send("note:purge", { note: note.id }),
+        "danger small"));
+      for (const button of tools.querySelectorAll("button:not([data-role])")) {
+        button.dataset.role = button.textContent;
+      }
     },
   },
   changed: follow,
@@ -132,6 +235,39 @@ const { view, link } = startBoard("console", {
 });
 
 // ---- the panel -------------------------------------------------------------------
+let editingAction = null; // while an action is edited in place, the list is not redrawn under it
+
+function actionTools(action, item) {
+  item.append(el("div", { class: "row" },
+    smallButton(t("edit"), () => editAction(action, item)),
+    smallButton(t("delete"), () => send("action:delete", { action: action.id }), "danger small")));
+}
+
+/** Edit an action in place: what, organisation and date. */
+function editAction(action, item) {
+  editingAction = action.id;
+  const org = $("action-org").cloneNode(true);
+  org.removeAttribute("id");
+  org.name = "organisation";
+  org.value = String(action.organisation || 0);
+  const due = el("input", { type: "date", name: "due", "aria-label": t("due_date") });
+  due.value = action.due || "";
+  const done = () => {
+    editingAction = null;
+    renderActions($("actions"), view, actionTools);
+  };
+  const form = inlineForm([textField("what", action.what, t("action_what"), limit("action", "what")), org, due],
+    (f) => {
+      const what = f.what.value.trim();
+      if (what) {
+        send("action:edit", { action: action.id, what, organisation: Number(f.organisation.value), due: f.due.value || null });
+      }
+      done();
+    }, done);
+  item.replaceChildren(form);
+  form.what.focus();
+}
+
 function follow() {
   const s = view.state;
   for (const button of $("steps").querySelectorAll("button")) {
@@ -144,6 +280,7 @@ function follow() {
   $("reveal").hidden = !s.private;
   $("locked").checked = s.locked;
   $("anonymity").value = s.anonymity;
+  $("page-seconds").value = String(s.page_seconds ?? 15);
 
   const v = view.vote;
   const fill = (text) => text.replace("{dots}", count("dots", v.cast)).replace("{people}", count("people", v.voters));
@@ -159,14 +296,7 @@ function follow() {
     : t("nothing_lit");
   $("spot-release").hidden = !lit;
 
-  renderActions($("actions"), view, (action, item) => {
-    item.append(el("div", { class: "row" },
-      smallButton(t("edit"), () => {
-        const what = prompt(t("actions"), action.what);
-        if (what && what.trim()) send("action:edit", { action: action.id, what: what.trim() });
-      }),
-      smallButton(t("delete"), () => send("action:delete", { action: action.id }), "danger small")));
-  });
+  if (!editingAction) renderActions($("actions"), view, actionTools);
   makeSortable();
 }
 
@@ -177,6 +307,7 @@ $("steps").addEventListener("click", (e) => {
 $("private").addEventListener("change", (e) => send("board:set", { private: e.target.checked }));
 $("reveal").addEventListener("click", () => send("board:set", { private: false }));
 $("locked").addEventListener("change", (e) => send("board:set", { locked: e.target.checked }));
+$("page-seconds").addEventListener("change", (e) => send("board:set", { page_seconds: Number(e.target.value) }));
 $("anonymity").addEventListener("change", (e) => {
   if (e.target.value === "anonymous" && !confirm(t("confirm_anonymous"))) {
     e.target.value = view.state.anonymity;
@@ -220,9 +351,8 @@ $("action-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const what = $("action-what").value.trim();
   if (!what) return;
-  send("action:add", { what, organisation: Number($("action-org").value), due: $("action-due").value });
-  $("action-what").value = "";
-  $("action-due").value = "";
+  send("action:add", { what, organisation: Number($("action-org").value), due: $("action-due").value || null });
+  $("action-form").reset(); // the next action starts blank: no organisation or date carried over
 });
 
 // The workshop's summary, for the bilan: written here by whoever runs the board.

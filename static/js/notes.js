@@ -192,9 +192,13 @@ export class BoardView {
     g.list.dataset.column = group.column;
     const result = this.resultFor("groups", group.id);
     g.count.textContent = result !== null ? count("points", result) : "";
-    g.tools.replaceChildren();
-    if (this.mode === "phone" && this.votingOn("groups")) g.tools.append(this.voteControls("groups", group.id));
-    this.actions.decorateGroup?.(group, g.tools);
+    if (!g.tools.querySelector("form")) { // a group being renamed keeps its form through redraws
+      const open = !!g.tools.querySelector("details[open]"); // and an open menu stays open
+      g.tools.replaceChildren();
+      if (this.mode === "phone" && this.votingOn("groups")) g.tools.append(this.voteControls("groups", group.id));
+      this.actions.decorateGroup?.(group, g.tools);
+      if (open) g.tools.querySelector("details")?.setAttribute("open", "");
+    }
     return g;
   }
 
@@ -254,7 +258,16 @@ export class BoardView {
     if (!note || this.editing.has(id)) return;
     const old = this.elements.get(id);
     const node = this.renderNote(note);
+    // A redraw keeps what the facilitator was doing: the menu open, the focus, a choice made.
+    if (old?.querySelector(".note-menu[open]")) node.querySelector(".note-menu")?.setAttribute("open", "");
+    const focused = old?.contains(document.activeElement) ? document.activeElement : null;
     if (old) old.replaceWith(node);
+    if (focused) {
+      const twin = focused.dataset.role ? node.querySelector(`[data-role="${focused.dataset.role}"]`)
+        : focused === old ? node : null;
+      if (twin && "value" in focused && focused.tagName === "SELECT") twin.value = focused.value;
+      twin?.focus();
+    }
     this.elements.set(id, node);
   }
 
@@ -271,8 +284,9 @@ export class BoardView {
     const tools = el("div", { class: "actions" });
     if (this.canChange(note)) {
       tools.append(
-        el("button", { type: "button", class: "secondary small", text: t("edit"), onclick: () => this.startEdit(note.id) }),
-        el("button", { type: "button", class: "danger small", text: t("delete"), onclick: () => {
+        el("button", { type: "button", class: "secondary small", text: t("edit"), "data-role": "edit",
+          onclick: () => this.startEdit(note.id) }),
+        el("button", { type: "button", class: "danger small", text: t("delete"), "data-role": "delete", onclick: () => {
           if (confirm(t("confirm_delete"))) this.actions.remove?.(this.notes.get(note.id));
         } }),
       );
@@ -283,14 +297,23 @@ export class BoardView {
       const out = note.for_bilan === false;
       if (out) item.insertBefore(el("div", { class: "bilan-out", text: t("not_in_bilan") }), item.children[1] || null);
       tools.append(el("button", {
-        type: "button", class: "secondary small bilan-toggle", "aria-pressed": String(out),
+        type: "button", class: "secondary small bilan-toggle", "aria-pressed": String(out), "data-role": "bilan",
         text: out ? t("bilan_let_in") : t("bilan_keep_out"),
         onclick: () => this.actions.bilan?.(this.notes.get(note.id), out),
       }));
     }
-    item.append(tools);
-    this.actions.decorate?.(note, item);
-    if (!tools.children.length) tools.remove();
+    this.actions.decorate?.(note, item, tools);
+    if (!tools.children.length) return item;
+    if (this.mode === "console") {
+      // The facilitator's tools fold into one menu per note: the board stays compact.
+      const first = (note.text.split("\n")[0] || "").slice(0, 40);
+      item.append(el("details", { class: "note-menu" },
+        el("summary", { class: "menu-button", "data-role": "menu", "aria-label": `${t("note_menu")} : ${first}`, title: t("note_menu") },
+          el("span", { "aria-hidden": "true", text: "⋯" })),
+        tools));
+    } else {
+      item.append(tools);
+    }
     return item;
   }
 
@@ -323,6 +346,7 @@ export class BoardView {
   /** Put every note element in its column or group, in order, moving only what moved. */
   place() {
     if (this.frozen) return;
+    const active = document.activeElement; // moving a node in the page drops its focus: given back below
     const containers = new Map(); // list element -> notes
     for (const [columnId, list] of this.lists) containers.set(list, []);
     for (const group of this.groups.values()) containers.set(this.groupNode(group).list, []);
@@ -364,6 +388,9 @@ export class BoardView {
         const total = this.state.private && !this.facilitator && this.counts ? this.counts[String(columnId)] || 0 : inColumn;
         if (badge) badge.textContent = total ? String(total) : "";
       }
+    }
+    if (active && active !== document.body && active.isConnected && document.activeElement !== active) {
+      active.focus({ preventScroll: true });
     }
   }
 
