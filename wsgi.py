@@ -24,7 +24,7 @@ from facilitation import create_app  # noqa: E402
 from facilitation.extensions import socketio  # noqa: E402
 from facilitation.forget import purge_daily, purge_expired  # noqa: E402
 from facilitation.mirror import write_all  # noqa: E402
-from facilitation.netaddr import network_url  # noqa: E402
+from facilitation.netaddr import loopback_only, network_url  # noqa: E402
 from facilitation.realtime import heartbeat  # noqa: E402
 from facilitation.security import configure_logging  # noqa: E402
 from facilitation.serve import make_server, run  # noqa: E402
@@ -38,7 +38,11 @@ def main() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
     public = app.config["PUBLIC_URL"] or network_url(host, port)
     print(f"Relais ({ASYNC_MODE}) — sur cet ordinateur : http://127.0.0.1:{port}", flush=True)
-    print(f"Relais — pour les téléphones (même wifi) : {public}", flush=True)
+    if loopback_only(host) and not app.config["PUBLIC_URL"]:
+        print(f"Relais — attention : HOST={host}, les téléphones ne peuvent pas s’y connecter. "
+              "Pour eux, lancez avec HOST=0.0.0.0 (tout le wifi).", flush=True)
+    else:
+        print(f"Relais — pour les téléphones (même wifi) : {public}", flush=True)
     try:
         server = make_server(app, host, port, ASYNC_MODE)
     except OSError as exc:

@@ -22,9 +22,21 @@ def lan_addresses() -> list[str]:
     return [str(ip) for ip in found]
 
 
+def loopback_only(host: str) -> bool:
+    """Whether a server listening on `host` can only be reached from this computer."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def network_url(host: str, port: int) -> str:
-    """The URL to print and to put in QR codes when PUBLIC_URL is not set."""
+    """The URL to print and to put in QR codes when PUBLIC_URL is not set: the one address
+    the server listens on, or, listening everywhere, this machine's LAN address. The terminal,
+    the pages and the QR codes all take it from here, so they always agree."""
     if host not in ("0.0.0.0", "::", ""):
-        return f"http://{host}:{port}"
+        return f"http://{'127.0.0.1' if host == 'localhost' else host}:{port}"
     lan = lan_addresses()
     return f"http://{lan[0]}:{port}" if lan else f"http://127.0.0.1:{port}"

@@ -17,6 +17,16 @@ from facilitation.export.render import render_note
     ("- un\n- deux", "<ul>\n<li>un</li>\n<li>deux</li>\n</ul>"),
     ("<b>brut</b>", "<p>&lt;b&gt;brut&lt;/b&gt;</p>"),
     ("a < b & c", "<p>a &lt; b &amp; c</p>"),
+    # A bare address is a link, checked by the same allowlist (issue 13).
+    ("https://www.utsopi.be", '<p><a href="https://www.utsopi.be" rel="noopener noreferrer nofollow">'
+                              "https://www.utsopi.be</a></p>"),
+    ("www.espace-p.be", '<p><a href="http://www.espace-p.be" rel="noopener noreferrer nofollow">'
+                        "www.espace-p.be</a></p>"),
+    # A list typed right under a line, as on a phone, is a list.
+    ("Ce qui aide :\n- la pair-aidance\n- les permanences",
+     "<p>Ce qui aide :</p>\n<ul>\n<li>la pair-aidance</li>\n<li>les permanences</li>\n</ul>"),
+    ("Deux pistes :\n1. écouter\n2. relayer", "<p>Deux pistes :</p>\n<ol>\n<li>écouter</li>\n<li>relayer</li>\n</ol>"),
+    ("un tiret - au milieu", "<p>un tiret - au milieu</p>"),
 ])
 def test_render_note(source, expected):
     assert render_note(source) == expected
@@ -30,6 +40,8 @@ def test_render_note(source, expected):
     "[clic](data:text/html;base64,PHNjcmlwdD4=)",
     "<a href='javascript:alert(1)'>x</a>",
     '<iframe src="http://example.org"></iframe>',
+    "javascript:alert(1) et www.javascript:alert(1)",
+    "<https://example.org/\" onmouseover=\"alert(1)>",
     "<style>body{display:none}</style>",
 ])
 def test_render_note_never_lets_markup_or_bad_links_through(source):

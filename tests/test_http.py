@@ -132,6 +132,24 @@ def test_qr_code_points_phones_to_the_lan_address_when_opened_on_localhost(tmp_p
     app.extensions["relais.engine"].dispose()
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "192.168.1.20"])
+def test_the_terminal_the_pages_and_the_qr_code_agree_on_the_address(tmp_path, sqlite_url, host):
+    """A server listening on one address tells phones that address, everywhere: never a LAN
+    address it does not listen on (HOST=127.0.0.1 used to put one in the QR code)."""
+    from facilitation import create_app
+    from facilitation.netaddr import network_url
+
+    from .conftest import app_config
+
+    app = create_app({**app_config(tmp_path, sqlite_url), "PUBLIC_URL": "", "HOST": host, "PORT": 5000})
+    client = app.test_client()
+    expected = network_url(host, 5000)
+    assert expected == f"http://{'127.0.0.1' if host == 'localhost' else host}:5000"
+    page = form_post(client, "/events", {"title": "x"}, base_url="http://localhost:5000").get_data(as_text=True)
+    assert f"{expected}/f#" in page
+    app.extensions["relais.engine"].dispose()
+
+
 def test_api_manages_workshops_columns_and_organisations(client):
     created = client.post("/api/events", json={"title": "Rencontre", "starts_on": "2026-12-03",
                                                 "ends_on": "2026-12-04"})

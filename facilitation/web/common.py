@@ -111,7 +111,7 @@ def public_base_url() -> str:
     host = request.host.rsplit(":", 1)[0].strip("[]")
     if host in ("localhost", "127.0.0.1", "::1"):
         port = request.host.rsplit(":", 1)[1] if ":" in request.host else cfg["PORT"]
-        return network_url("0.0.0.0", int(port))
+        return network_url(cfg["HOST"], int(port))
     return request.host_url.rstrip("/")
 
 
