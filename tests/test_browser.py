@@ -253,7 +253,8 @@ def _visible_page(page) -> dict:
       const cut = notes.filter((n) => { const r = n.getBoundingClientRect();
         return r.top < 0 || r.left < 0 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5
           || r.bottom > n.closest('.page-slot').getBoundingClientRect().bottom + 0.5; }).length;
-      const size = (sel) => Math.min(...[...document.querySelectorAll(sel)].map((n) => parseFloat(getComputedStyle(n).fontSize)));
+      const size = (sel) => Math.min(...[...document.querySelectorAll(sel)]
+        .map((n) => parseFloat(getComputedStyle(n).fontSize)));
       const qr = document.querySelector('.proj-join img').getBoundingClientRect();
       const overQr = notes.filter((n) => { const r = n.getBoundingClientRect();
         return r.right > qr.left && r.bottom > qr.top; }).length;
@@ -295,7 +296,7 @@ def test_the_projector_pages_sixty_notes_at_readable_sizes_and_cuts_none(browser
     fac.call(p.BOARD_SET, {"op": op(), "board": workshop["board"], "page_seconds": 1})
     page.wait_for_selector("#page-count:text-matches('^2 /')")
     # A note in the spotlight: at least 48 px, its line break kept.
-    note = next(n for n in fac.events if n[0] == p.NOTE_ADDED and "\n" in n[1]["note"]["text"])[1]["note"]
+    note = next(n for n in notes if "\n" in n["text"])
     fac.call(p.BOARD_SPOTLIGHT, {"op": op(), "board": workshop["board"], "kind": "note", "id": note["id"]})
     lit = page.wait_for_selector("#spotlight .note")
     assert float(lit.evaluate("n => parseFloat(getComputedStyle(n.querySelector('p')).fontSize)")) >= 48
