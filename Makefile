@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 DEV_STAMP     := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
-MO := facilitation/translations/fr/LC_MESSAGES/messages.mo
+LANGS := fr nl
+MO := $(foreach l,$(LANGS),facilitation/translations/$(l)/LC_MESSAGES/messages.mo)
 
 .PHONY: run install test lint bench messages docs migrate chromium nginx clean
 
@@ -43,9 +44,9 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	rm -f $(VENV)/.dev-* $(VENV)/.runtime-*
 	touch $@ $(RUNTIME_STAMP)
 
-$(MO): facilitation/translations/fr/LC_MESSAGES/messages.po | $(BIN)/python
+facilitation/translations/%/LC_MESSAGES/messages.mo: facilitation/translations/%/LC_MESSAGES/messages.po | $(BIN)/python
 	$(BIN)/pip install --quiet babel==2.19.0
-	$(BIN)/pybabel compile --use-fuzzy -d facilitation/translations -l fr
+	$(BIN)/pybabel compile -d facilitation/translations -l $*
 
 # Browser tests use Debian's chromium; install it when we can (root with apt-get).
 chromium:
@@ -77,7 +78,8 @@ migrate: $(RUNTIME_STAMP) $(MO)
 # Re-extract the strings to translate after changing templates or code.
 messages: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k lazy_gettext -o messages.pot .
-	$(BIN)/pybabel update -i messages.pot -d facilitation/translations -l fr --no-fuzzy-matching --ignore-obsolete
+	for l in $(LANGS); do $(BIN)/pybabel update -i messages.pot -d facilitation/translations -l $$l \
+	  --no-fuzzy-matching --ignore-obsolete || exit 1; done
 	rm -f messages.pot
 
 clean:

@@ -1,4 +1,5 @@
-"""Language choice: a switch (cookie), else the browser's preference, else French."""
+"""Language choice: a switch (cookie), else the browser's preference (French, Dutch or English;
+a browser asking for none of them gets English), else, with no preference at all, French."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask_babel import get_locale, gettext, ngettext
 
 from . import dates
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "nl", "en")
 
 
 def current_language() -> str:
@@ -23,7 +24,9 @@ def select_locale() -> str:
     chosen = request.cookies.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+    if not request.accept_languages:
+        return "fr"  # no preference sent: the meeting's own language
+    return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
 
 
 def phase_labels() -> list[tuple[str, str]]:
@@ -62,7 +65,6 @@ def js_plurals() -> dict[str, dict[str, str]]:
     """Every count the browser scripts show, as plural forms (ngettext, never "1 notes")."""
     return {
         "dots": _forms(lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n="{n}")),
-        "points": _forms(lambda n: ngettext("%(n)s pt", "%(n)s pts", n, n="{n}")),
         "people": _forms(lambda n: ngettext("%(n)s person", "%(n)s people", n, n="{n}")),
         "chars_left": _forms(lambda n: ngettext("%(n)s character left", "%(n)s characters left", n,
                                                 n="{n}")),
@@ -138,7 +140,7 @@ def js_strings() -> dict[str, str]:
         "moved_up": gettext("Note moved up."),
         "moved_down": gettext("Note moved down."),
         "column": gettext("Column"),
-        "group": gettext("Group"),
+        "group": gettext("In the group"),
         "create": gettext("Create"),
         "due_date": gettext("Date (optional)"),
         "action_what": gettext("What will be done"),
@@ -152,13 +154,13 @@ def js_strings() -> dict[str, str]:
         "results": gettext("Vote results"),
         "actions": gettext("Actions"),
         "no_actions": gettext("No actions yet."),
-        "due": gettext("by"),
+        "due": gettext("due"),
         "time_left": gettext("Time left:"),
         "spotlight": gettext("Spotlight"),
-        "make_action": gettext("Make it an action"),
+        "make_action": gettext("Turn into an action"),
         "new_group": gettext("New group"),
         "group_name": gettext("Name of the group"),
-        "split": gettext("Split up"),
+        "split": gettext("Ungroup"),
         "confirm_split": gettext("Split this group up? Its notes stay in the column."),
         "confirm_anonymous": gettext("Erase every pseudonym of this board for good?"),
         "nothing_lit": gettext("Nothing in the spotlight."),
@@ -174,7 +176,7 @@ def js_strings() -> dict[str, str]:
         **{f"kind_{kind}": label for kind, label in programme_kind_labels().items()},
         "kind_question": gettext("Question:"),
         "kind_note": gettext("Note:"),
-        "kind": gettext("Kind"),
+        "kind": gettext("Type"),
         "day": gettext("Day"),
         "starts_at": gettext("Starts at"),
         "ends_at": gettext("Ends at"),
@@ -184,7 +186,7 @@ def js_strings() -> dict[str, str]:
         "room": gettext("Room"),
         "details": gettext("Details"),
         "time_slot": gettext("Time slot"),
-        "slot": gettext("Time of the programme"),
+        "slot": gettext("Programme slot"),
         "no_slot": gettext("Not in the programme"),
         "summary": gettext("Summary for the bilan (Markdown)"),
         "add_to_programme": gettext("Add to the programme"),
@@ -200,7 +202,7 @@ def js_strings() -> dict[str, str]:
         "turn": gettext("Turn"),
         "next_card": gettext("Next:"),
         "round_not_started": gettext("The round has not started (or is over)."),
-        "all_in_turn": gettext("Every workshop in turn"),
+        "all_in_turn": gettext("All workshops in turn"),
         "no_results_yet": gettext("No vote revealed yet."),
         "next_meeting": gettext("What next? The next meeting, who takes over (Markdown)"),
         "bilan_pseudonyms": gettext("Name people in the bilan (their pseudonyms, where the board showed them)"),
@@ -214,7 +216,7 @@ def js_strings() -> dict[str, str]:
         "link_name": gettext("Who will hold it"),
         "link_name_example": gettext("Atelier 2 – Camille"),
         "link_workshops": gettext("The workshops it runs"),
-        "make_link": gettext("Make the link"),
+        "make_link": gettext("Create link"),
         "erased_on": gettext("Deleted automatically on {date}."),
         "retention_days": gettext("Days kept after the last day"),
         "confirm_delete_event": gettext("Delete this event and everything in it, for good?"),

@@ -235,7 +235,7 @@ def markdown_labels() -> Labels:
         "dots": lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n=n),
         "no_votes": gettext("(no votes)"),
         "actions": gettext("Actions"),
-        "due": gettext("by"),
+        "due": gettext("due"),
     }
 
 

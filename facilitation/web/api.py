@@ -125,7 +125,7 @@ def default_columns() -> list[str]:
     """The columns a new board starts with, in the current language."""
     return [
         gettext("What we see"),
-        gettext("What is hard"),
+        gettext("Challenges"),
         gettext("Ideas and proposals"),
         gettext("Questions"),
     ]

@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from .. import protocol as p
 from .. import throttle
 from ..db import get_session
+from ..i18n import current_language
 from ..identity import ensure_participant, grant_facilitator, is_facilitator, participant_id
 from ..models import Event
 from ..netaddr import network_url
@@ -86,6 +87,8 @@ def create_event_here(fields: dict[str, Any]) -> tuple[Event, str, str]:
     """
     db = get_session()
     fields = dict(fields)
+    if not fields.get("language"):
+        fields["language"] = current_language()  # a Dutch-speaking host gets Dutch files and bilan
     days = fields.pop("retention_days", None)
     event, token = event_service.create_event(db, **fields)
     retention.set_days(event, days, current_app.config["RETENTION_DAYS"])

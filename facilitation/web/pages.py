@@ -24,7 +24,7 @@ from .. import health, throttle
 from .. import payloads as pl
 from .. import protocol as p
 from ..db import DatabaseBusy, get_session
-from ..i18n import phase_labels
+from ..i18n import LANGUAGES, phase_labels
 from ..identity import (
     ensure_participant,
     facilitated_events,
@@ -172,7 +172,7 @@ def set_language(lang: str) -> Response:
     if parsed.scheme or parsed.netloc or not target.startswith("/"):
         target = "/"
     response = redirect(target)
-    if lang in ("fr", "en"):
+    if lang in LANGUAGES:
         response.set_cookie("lang", lang, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return response
 

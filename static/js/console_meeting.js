@@ -120,7 +120,7 @@ function renderBilan(event, reload) {
     check("bilan_pseudonyms", event.bilan_pseudonyms, t("bilan_pseudonyms")),
     el("div", { class: "grid2" },
       el("div", {}, el("label", { for: "b-language", text: t("files_language") }),
-        select("language", [["fr", "Français"], ["en", "English"]], event.language, { id: "b-language" })),
+        select("language", [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]], event.language, { id: "b-language" })),
       el("div", {}, el("label", { for: "b-zone", text: t("time_zone") }),
         input("timezone", event.timezone, { id: "b-zone", maxlength: limit("event", "timezone") }))),
     el("button", { type: "submit", text: t("save") }));

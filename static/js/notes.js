@@ -191,7 +191,7 @@ export class BoardView {
     g.title.textContent = group.title;
     g.list.dataset.column = group.column;
     const result = this.resultFor("groups", group.id);
-    g.count.textContent = result !== null ? count("points", result) : "";
+    g.count.textContent = result !== null ? count("dots", result) : "";
     if (!g.tools.querySelector("form")) { // a group being renamed keeps its form through redraws
       const open = !!g.tools.querySelector("details[open]"); // and an open menu stays open
       g.tools.replaceChildren();
@@ -279,7 +279,7 @@ export class BoardView {
       class: `note note-${note.color}${this.mine.has(note.id) ? " mine" : ""}`,
       "data-id": note.id,
     }, body, who ? el("div", { class: "meta", text: who }) : null,
-    result !== null ? el("div", { class: "dots-badge", text: count("points", result) }) : null);
+    result !== null ? el("div", { class: "dots-badge", text: count("dots", result) }) : null);
     if (this.mode === "phone" && this.votingOn("notes")) item.append(this.voteControls("notes", note.id));
     const tools = el("div", { class: "actions" });
     if (this.canChange(note)) {

@@ -150,9 +150,10 @@ function follow(view) {
   notice.textContent = text;
   notice.hidden = !text;
   const v = view.vote;
-  progress.textContent = v && phase === "vote"
+  const said = v && phase === "vote"
     ? (v.open ? t("vote_progress").replace("{dots}", count("dots", v.cast)).replace("{people}", count("people", v.voters)) : t("vote_closed"))
     : "";
+  progress.textContent = said ? `· ${said}` : ""; // "Voter · 12 points de 5 personnes", never run together
   renderRanking(results, view);
   if (phase === "discuss" || phase === "closed") renderActions(actionsBox, view);
   else actionsBox.hidden = true;
