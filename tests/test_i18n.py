@@ -31,8 +31,11 @@ def test_every_marked_string_has_a_translation(lang):
     with CATALOGUES[lang].open("rb") as fh:
         catalog = read_po(fh)
     translated = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in catalog if m.id}
-    missing = sorted(s for s in _extracted()
-                     if not (translated.get(s) if isinstance(translated.get(s), str) else all(translated.get(s) or [""])))
+
+    def done(text) -> bool:
+        return bool(text) if isinstance(text, str) or text is None else all(text)
+
+    missing = sorted(s for s in _extracted() if not done(translated.get(s)))
     assert missing == [], f"run `make messages` and translate into {lang}: {missing}"
 
 
