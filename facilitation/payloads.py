@@ -564,7 +564,8 @@ class EventPatch(Body):
     ends_on: Day = None
     description: Prose(DESCRIPTION_MAX) | None = None
     timezone: TimeZone | None = Field(None, description="the zone of the programme's times")
-    language: Language | None = Field(None, description="the language of its Markdown notes and bilan")
+    language: Language | None = Field(
+        None, description="the language of its Markdown notes and bilan (when created without: the request's)")
     next_meeting: Prose(SUMMARY_MAX) | None = Field(None, description='the bilan\'s "Et après ?"')
     bilan_pseudonyms: bool | None = Field(None, description="name people in the bilan (default: no)")
     retention_days: Annotated[int, Field(ge=1, le=RETENTION_MAX_DAYS)] | None = Field(

@@ -514,14 +514,18 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, server):
                                      "color": color})["ok"]
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
     page = context.new_page()
+    wide = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR").new_page()
     found: dict[str, list] = {}
 
-    def check(name: str, path: str, ready: str) -> None:
-        page.goto(server.url + path)
-        page.wait_for_selector(ready, state="attached")  # (the projector hides its status once online)
-        violations = axe.run(page).response["violations"]
+    def check(name: str, path: str, ready: str, on=None) -> None:
+        """axe on one screen, and its screenshot (instance/screenshots/screen-*.png)."""
+        screen = on or page
+        screen.goto(server.url + path)
+        screen.wait_for_selector(ready, state="attached")  # (the projector hides its status once online)
+        violations = axe.run(screen).response["violations"]
         found[name] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
                        if v["impact"] in ("serious", "critical")]
+        _shot(screen, "screen-" + re.sub(r"\W+", "-", name).strip("-"))
 
     check("home", "/", "h1")
     check("event", f"/{code}", "h1")
@@ -531,12 +535,13 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, server):
         if step == "vote":
             assert fac.call(p.VOTE_OPEN, {"op": op(), "board": board, "budget": 3, "cap": 1})["ok"]
         check(f"phone, {step}", phone_page, "#status[data-state=online]")
-    check("projector", f"{phone_page}/screen", "#status[data-state=online]")
+        check(f"projector, {step}", f"{phone_page}/screen", "#status[data-state=online]", on=wide)
     page.goto(f"{server.url}/f#{token}")  # the facilitator's secret link, then their screens
     page.wait_for_url("**/console")
     check("console", f"/{code}/console", "h1")
     check("facilitator board", f"/{code}/console/w/{workshop['id']}", "#status[data-state=online]")
     assert {name: v for name, v in found.items() if v} == {}
+    wide.context.close()
     context.close()
     fac.close()
 

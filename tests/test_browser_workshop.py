@@ -61,7 +61,7 @@ def test_phones_vote_projector_ranks_and_timers_agree(browser, server):  # noqa:
     for page, text in ((alice, "Manque de lieux sûrs"), (alice, "Signalements ignorés"), (bob, "Former les équipes")):
         page.fill("#note-text", text)
         page.click("#post-note")
-    projector.locator("#board .note").nth(2).wait_for()  # (the page's CSP forbids wait_for_function)
+    projector.locator("#stage .note").nth(2).wait_for()  # (the page's CSP forbids wait_for_function)
 
     # The vote step: the writing box goes away on phones, the vote opens from the console.
     console.click("#steps button[data-phase=vote]")
@@ -80,16 +80,16 @@ def test_phones_vote_projector_ranks_and_timers_agree(browser, server):  # noqa:
     plus(bob, "Manque de lieux sûrs")
     bob.wait_for_selector("#vote-panel:has-text('Il vous reste 2 points sur 3')")
     projector.wait_for_selector("#vote-progress:has-text('3 points de 2 personnes')")
-    assert projector.is_hidden("#results")  # hidden until revealed
+    assert projector.locator("#stage .rank").count() == 0  # hidden until revealed
     _shot(alice, "phone-vote")
 
     console.click("#vote-close")
     console.wait_for_selector("#vote-reveal:not([hidden])")
     console.click("#vote-reveal")
-    projector.wait_for_selector("#results .rank")
-    ranks = projector.locator("#results .rank").all_inner_texts()
-    assert re.search(r"1\. Manque de lieux sûrs\s+2 points", ranks[0]), ranks
-    assert re.search(r"2\. Former les équipes\s+1 point", ranks[1]), ranks
+    projector.wait_for_selector("#stage .rank")  # revealed: the projector shows the ranking at once
+    ranks = projector.locator("#stage .rank").all_inner_texts()
+    assert re.search(r"1\.\s*Manque de lieux sûrs\s+2 points", ranks[0]), ranks
+    assert re.search(r"2\.\s*Former les équipes\s+1 point", ranks[1]), ranks
     _shot(projector, "projector-ranking")
 
     # The timer: started from the console, the same second everywhere.
@@ -107,7 +107,7 @@ def test_phones_vote_projector_ranks_and_timers_agree(browser, server):  # noqa:
     console.click("#steps button[data-phase=discuss]")
     console.fill("#action-what", "Annuaire des lieux sûrs")
     console.click("#action-form button[type=submit]")
-    projector.wait_for_selector("#actions .action:has-text('Annuaire des lieux sûrs')")
+    projector.wait_for_selector("#stage .action:has-text('Annuaire des lieux sûrs')")  # shown at once
     alice.wait_for_selector("#actions .action:has-text('Annuaire des lieux sûrs')")
     console.click("#steps button[data-phase=closed]")
     alice.wait_for_selector("#phase-help:has-text('terminé')")

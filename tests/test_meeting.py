@@ -356,7 +356,7 @@ def test_the_bilan_of_a_whole_meeting_has_its_sections_in_french(app):
         "## Atelier\u00a0: Violences en ligne", "## Atelier\u00a0: Outils numériques", "## Atelier\u00a0: Plaidoyer"]
     assert headings[-1] == "## Et après\u202f?" and "## Actions par association" in headings
     assert "Espace P propose d’accueillir la prochaine rencontre à **Bruxelles**" in document
-    assert "9–10 mars 2027" in document and "d'ici le 30 juin 2027" in document
+    assert "9–10 mars 2027" in document and "d’ici le 30 juin 2027" in document
     assert re.search(r"\*\*\d+ points?\*\*", document) and "1 points" not in document
 
 

@@ -99,9 +99,15 @@ export class Pager {
     this.timer = null;
   }
 
-  set(pages, perPage) {
+  /** New pages; `jump` (a page index) shows that page now, e.g. results just revealed. */
+  set(pages, perPage, jump = null) {
     this.pages = pages;
     this.stage.style.setProperty("--per-page", String(perPage));
+    if (jump !== null) {
+      this.index = jump;
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.index >= pages.length) this.index = 0;
     this.show();
   }

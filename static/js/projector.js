@@ -85,6 +85,7 @@ function panelSection(panel) {
 }
 
 let laid = 0;
+let shownBefore = new Set(); // the panels (results, actions) of the last layout
 function layOut(view) {
   const rect = stage.getBoundingClientRect();
   const height = Math.floor(window.innerHeight - rect.top - cssNumber(document.querySelector("main"), "padding-bottom"));
@@ -97,14 +98,18 @@ function layOut(view) {
   const pages = [];
   let perPage = 1;
   // Results and actions first, each over the whole width; then the board, column by column.
+  // What has just appeared (results revealed, a first action) is shown at once.
   const panels = [results, actionsBox].filter((panel) => !panel.hidden);
+  let jump = null;
   for (const panel of panels) {
+    if (!shownBefore.has(panel.id)) jump ??= pages.length;
     measure.style.setProperty("--per-page", "1");
     measure.style.width = `${width}px`;
     for (const slot of flow(measure, [panelSection(panel)], { open: (c, s) => s.open(c), heights: () => short })) {
       pages.push({ slots: [slot], across: 1 });
     }
   }
+  shownBefore = new Set(panels.map((panel) => panel.id));
   const sections = boardSections(view);
   const minimum = cssNumber(document.documentElement, "--slot-min") * parseFloat(getComputedStyle(stage).fontSize);
   const most = slotsAcross(width, minimum || 300, gap);
@@ -127,7 +132,7 @@ function layOut(view) {
   pager.set(pages.map((page) => page.slots.map((slot) => {
     slot.style.setProperty("--span", page.across === 1 && perPage > 1 ? String(perPage) : "1");
     return slot;
-  })), perPage);
+  })), perPage, jump);
 }
 
 // A redraw at most once per frame, however many changes arrive.
