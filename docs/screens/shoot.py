@@ -71,8 +71,6 @@ def main() -> None:
         for note in ids[1:7:3]:
             fac.call("note:move", {"op": op(), "board": board, "note": note, "column": columns[1],
                                    "group": group["groups"][0]["id"], "index": 0})
-        fac.call("board:set", {"op": op(), "board": board, "phase": "vote"})
-        fac.call("vote:open", {"op": op(), "board": board, "budget": 3, "cap": 1, "hide_results": False})
         secret = created["facilitator_url"].split("/f#")[1]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
@@ -92,12 +90,13 @@ def main() -> None:
                 ctx.close()
 
             base = f"/{code}/w/{workshop['id']}"
-            shot("phone", base, (390, 844), ".note")
-            fac.call("board:set", {"op": op(), "board": board, "phase": "collect"})
             shot("projector-1280x720", base + "/screen", (1280, 720), "#board .note, #stage .note")
             shot("projector-1920x1080", base + "/screen", (1920, 1080), "#board .note, #stage .note")
             shot("console-1366x768", f"/{code}/console/w/{workshop['id']}", (1366, 768), "#board .note",
                  login=True, full=True)
+            fac.call("board:set", {"op": op(), "board": board, "phase": "vote"})
+            fac.call("vote:open", {"op": op(), "board": board, "budget": 3, "cap": 1})
+            shot("phone", base, (390, 844), ".note .vote-plus")
             shot("bilan", f"/{code}/bilan", (1024, 768), "h1", login=True)
             browser.close()
         fac.close()
