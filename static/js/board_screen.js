@@ -121,8 +121,7 @@ export function startBoard(mode, extra = {}) {
       if (item.event === "note:delete") {
         view.removeNote(item.payload.note);
       } else if (ack.mine && ack.vote) {
-        view.vote = { ...ack.vote, mine: ack.mine };
-        view.refreshAll();
+        view.setVote({ ...ack.vote, mine: ack.mine });
       } else if (ack.note) {
         view.upsert(ack.note);
         if (item.event === "note:add") view.addMine(ack.note.id);

@@ -2,6 +2,15 @@
 // so that the same rules can be checked against the server's snapshot (tests/client_model.py
 // follows them line by line, and a browser test runs this module on recorded changes).
 
+/** The ids whose total differs between two results lists ([{id, dots}] or null). */
+export function changedTotals(before, after) {
+  const was = new Map((before || []).map((r) => [r.id, r.dots]));
+  const now = new Map((after || []).map((r) => [r.id, r.dots]));
+  const ids = [];
+  for (const id of new Set([...was.keys(), ...now.keys()])) if (was.get(id) !== now.get(id)) ids.push(id);
+  return ids;
+}
+
 /** The key of a container of notes: a group, or the loose notes of a column. */
 export function containerKey(column, group) {
   return `${column}:${group || 0}`;
@@ -55,10 +64,11 @@ export class BoardState {
 
   /**
    * Apply one change from the server. Returns what it touched: {notes: [ids], removed: [ids],
-   * board: true when more than notes changed (groups, columns, state, vote, actions)}.
+   * board: true when more than notes changed (groups, columns, state, vote, actions),
+   * totals: [ids of notes or groups whose vote total moved], counts: true (private counts)}.
    */
   apply(name, data) {
-    const touched = { notes: [], removed: [], board: false };
+    const touched = { notes: [], removed: [], board: false, totals: [], counts: false };
     switch (name) {
       case "note:added":
       case "note:edited":
@@ -89,8 +99,8 @@ export class BoardState {
         touched.board = true;
         break;
       case "board:counts":
-        this.counts = data.counts;
-        touched.board = true;
+        this.counts = data.counts; // column badges only: no note changes
+        touched.counts = true;
         break;
       case "board:groups":
         this.setGroups(data.groups);
@@ -109,10 +119,12 @@ export class BoardState {
       }
       case "board:tally":
         // Totals only (opening, closing, revealing come as board:vote); the latest read wins.
+        // Only the totals that moved are touched: a screen redraws those, not the board.
         if (this.vote && this.vote.id === data.vote.id && (data.vote.at || 0) >= (this.vote.at || 0)) {
           const { cast, voters, results, at } = data.vote;
+          const before = this.vote.results;
           this.vote = { ...this.vote, cast, voters, at, results: results ?? this.vote.results };
-          touched.board = true;
+          touched.totals = changedTotals(before, this.vote.results);
         }
         break;
       case "board:actions":

@@ -1,7 +1,7 @@
 // Rendering a board: columns of notes, kept in step with changes by id, so that
 // a note being edited or dragged is never thrown away by a redraw. What the board holds,
 // and how a change alters it, is board_state.js; this module only draws it.
-import { BoardState } from "./board_state.js";
+import { BoardState, changedTotals } from "./board_state.js";
 import { count, limit, t } from "./i18n.js";
 
 function el(tag, attrs = {}, ...children) {
@@ -111,6 +111,14 @@ export class BoardView {
 
   apply(name, data) {
     const touched = this.board.apply(name, data);
+    if (touched.totals.length || touched.counts) {
+      // A tally or the private counts: redraw the totals that moved, and the panels; the
+      // rest of the board stays as it is.
+      this.redrawTargets(touched.totals);
+      if (touched.counts) this.place();
+      this.actions.changed?.(this);
+      return;
+    }
     for (const id of touched.removed) this.dropNote(id);
     for (const id of new Set(touched.notes)) this.refresh(id);
     if (name === "board:columns") this.setColumns(this.board.columns);
@@ -123,8 +131,43 @@ export class BoardView {
   /** This participant's own dots changed (in this tab or another one). */
   setMyDots(mine) {
     if (!this.vote || this.vote.id !== mine.vote) return;
-    this.vote = { ...this.vote, mine: { left: mine.left, dots: mine.dots } };
-    this.refreshAll();
+    this.setVote({ ...this.vote, mine: { left: mine.left, dots: mine.dots } });
+  }
+
+  /** A vote with this participant's dots (an ack of their own dot): redraw only what moved,
+   * unless running out of dots (or getting one back) changes every "+" button. */
+  setVote(vote) {
+    const before = this.vote;
+    this.vote = vote;
+    if (!before || before.id !== vote.id || before.open !== vote.open || before.revealed !== vote.revealed) {
+      this.refreshAll();
+      return;
+    }
+    const ids = new Set(changedTotals(before.results, vote.results));
+    const was = before.mine?.dots || {};
+    const now = vote.mine?.dots || {};
+    for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      if ((was[key] || 0) !== (now[key] || 0)) ids.add(Number(key));
+    }
+    if (!(before.mine?.left) !== !(vote.mine?.left)) {
+      this.refreshAll();
+      return;
+    }
+    this.redrawTargets([...ids]);
+    this.actions.changed?.(this);
+  }
+
+  /** Redraw the notes or groups (the vote's target) with these ids. */
+  redrawTargets(ids) {
+    const kind = this.vote?.target;
+    for (const id of ids) {
+      if (kind === "groups") {
+        const group = this.groups.get(id);
+        if (group) this.groupNode(group);
+      } else {
+        this.refresh(id);
+      }
+    }
   }
 
   /** Remove the drawn groups that the board no longer has. */
@@ -364,6 +407,8 @@ export class BoardView {
       });
       while (holder.children.length > groups.length) holder.lastElementChild.remove();
     }
+    const perColumn = new Map();
+    for (const note of this.notes.values()) perColumn.set(note.column, (perColumn.get(note.column) || 0) + 1);
     for (const [list, notes] of containers) {
       notes.sort((a, b) => a.position - b.position || a.id - b.id);
       const wanted = notes.map((n) => this.elements.get(n.id)).filter(Boolean);
@@ -376,7 +421,7 @@ export class BoardView {
         if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
       });
       while (list.children.length > wanted.length) list.lastElementChild.remove();
-      const inColumn = [...this.notes.values()].filter((n) => n.column === columnId).length;
+      const inColumn = perColumn.get(columnId) || 0;
       if (loose && !wanted.length && !this.holders.get(columnId)?.children.length) {
         const hidden = this.counts?.[String(columnId)];
         const text = this.state.private && !this.facilitator && hidden ? count("private_count", hidden)
