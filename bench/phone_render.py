@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import statistics
 import sys
@@ -86,8 +87,8 @@ async def dots(url: str, world: dict, vote: int) -> None:
         async def cast(k: int, voter: Phone) -> None:
             for j in range(20):
                 note = world["notes"][k * 20 + j]
-                answer = await voter.call("vote:cast", {"op": f"c-{k:03d}-{j:04d}", "board": world["board"], "vote": vote,
-                                                        "target": note["id"]})
+                answer = await voter.call("vote:cast", {"op": f"c-{k:03d}-{j:04d}", "board": world["board"],
+                                                        "vote": vote, "target": note["id"]})
                 assert answer["ok"], answer
 
         await asyncio.gather(*(cast(k, v) for k, v in enumerate(voters)))
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> dict:
                     cdp = context.new_cdp_session(page)
                     cdp.send("Performance.enable")
                     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-                    row = measure(page, cdp, lambda: asyncio.run(edits(url, world)),
+                    row = measure(page, cdp, functools.partial(asyncio.run, edits(url, world)),
                                   f"[...document.querySelectorAll('#board .note')]"
                                   f".filter((n) => n.textContent.includes('Corrigé')).length === {CHANGES}")
                     results.setdefault(f"{name}, 100 edits", []).append(row)
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> dict:
                     with ThreadPoolExecutor(1) as pool:
                         vote = pool.submit(asyncio.run, open_vote(url, world)).result()
                     page.wait_for_selector("#vote-panel:not([hidden])")
-                    row = measure(page, cdp, lambda: asyncio.run(dots(url, world, vote)),
+                    row = measure(page, cdp, functools.partial(asyncio.run, dots(url, world, vote)),
                                   f"[...document.querySelectorAll('#board .dots-badge')]"
                                   f".filter((b) => b.textContent.startsWith('1 ')).length === {CHANGES}")
                     results.setdefault(f"{name}, 100 dots", []).append(row)
