@@ -132,6 +132,8 @@ def js_strings() -> dict[str, str]:
         "continued": gettext("(continued)"),
         "paused": gettext("paused"),
         "no_workshops": gettext("No workshop yet: add the first one below."),
+        "day_empty": gettext("Nothing planned on this day yet."),
+        "no_workshop_left": gettext("no workshop (they were deleted)"),
         "note_menu": gettext("What to do with this note"),
         "group_menu": gettext("What to do with this group"),
         "move_to": gettext("Move to…"),

@@ -303,6 +303,29 @@ def test_the_projector_pages_sixty_notes_at_readable_sizes_and_cuts_none(browser
     assert lit.evaluate("n => n.querySelector('p').getClientRects().length") >= 1
     assert lit.evaluate("n => n.getBoundingClientRect().height") > 2.4 * 48  # two lines: the break is kept
     _shot(page, f"projector-{size[0]}-spotlight")
+    # 20 results, revealed: the projector shows them at once, rendered, every one reachable.
+    board = workshop["board"]
+    fac.call(p.BOARD_SPOTLIGHT, {"op": op(), "board": board})
+    fac.call(p.BOARD_SET, {"op": op(), "board": board, "phase": "vote", "page_seconds": 0})
+    vote = fac.call(p.VOTE_OPEN, {"op": op(), "board": board, "budget": 20, "cap": 1, "hide_results": False})["vote"]
+    for note in notes[:20]:
+        assert fac.call(p.VOTE_CAST, {"op": op(), "board": board, "vote": vote["id"], "target": note["id"]})["ok"]
+    page.wait_for_selector("#spotlight", state="hidden")
+    page.wait_for_selector("#vote-progress:has-text('20 points')")  # every dot counted
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # laid out
+    page.wait_for_selector("#stage .rank")
+    ranked: set[str] = set()
+    total = int(re.match(r"\d+ / (\d+)", page.text_content("#page-count")).group(1))
+    for _ in range(total):
+        rows = page.evaluate("""() => [...document.querySelectorAll('#stage .rank')].map((r) => {
+            const box = r.getBoundingClientRect();
+            return { id: r.dataset.id, size: parseFloat(getComputedStyle(r).fontSize),
+                     cut: box.bottom > innerHeight + 0.5, html: !!r.querySelector('.body') };
+        })""")
+        assert all(not r["cut"] and r["size"] >= floor_text and r["html"] for r in rows), rows
+        ranked.update(r["id"] for r in rows)
+        page.keyboard.press("ArrowRight")
+    assert ranked == {str(n["id"]) for n in notes[:20]}
     ctx.close()
     fac.close()
 

@@ -41,7 +41,7 @@ function renderProgramme(event, reload) {
       .sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.position - b.position);
     return el("section", { class: "day" }, el("h3", { text: d.label }), items.length
       ? el("ul", { class: "programme" }, ...items.map((item) => programmeItem(event, item, reload)))
-      : el("p", { class: "muted", text: "—" }));
+      : el("p", { class: "muted", text: t("day_empty") }));
   });
   root.replaceChildren(...byDay);
   const form = $("add-programme-form");

@@ -11,7 +11,7 @@ function renderLinks(event, reload) {
   const names = new Map(event.workshops.map((w) => [w.id, w.title]));
   const rows = event.links.map((link) => el("li", { class: "row", "data-link": link.id },
     el("strong", { text: link.name }),
-    el("span", { class: "muted small", text: link.workshops.map((id) => names.get(id)).filter(Boolean).join(", ") || "—" }),
+    el("span", { class: "muted small", text: link.workshops.map((id) => names.get(id)).filter(Boolean).join(", ") || t("no_workshop_left") }),
     el("button", { type: "button", class: "small danger", text: t("revoke"), onclick: async () => {
       if (!confirm(t("confirm_revoke").replace("{name}", link.name))) return;
       await call("DELETE", `/links/${link.id}`);
