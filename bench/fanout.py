@@ -33,6 +33,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import arguments, report  # noqa: E402
 from tests.server import free_port  # noqa: E402
 
 MARK = re.compile(rb'"text": ?"bench-(\d+)')
@@ -290,7 +291,7 @@ async def run(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--notes", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5.0, help="notes per second")
@@ -299,13 +300,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a fresh SQLite file (use an empty database)")
     parser.add_argument("--redis-url", help="run the server with this Redis message queue")
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "eventlet"])
-    parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
+    report(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":

@@ -15,23 +15,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import json
-import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fanout import Phone, new_board, new_cookie, start_server, wait_until_up  # noqa: E402
+from bench.chromium import chromium, phone, served, trees  # noqa: E402
+from bench.fanout import Phone, new_board, new_cookie, wait_until_up  # noqa: E402
+from bench.report import arguments, medians, report, rounds_and_before  # noqa: E402
 from bench.room_load import note_text  # noqa: E402
-from tests.server import free_port  # noqa: E402
 
 NOTES = 300
 CHANGES = 100
@@ -120,22 +117,13 @@ def measure(page, cdp, send, done: str) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     results: dict[str, list[dict]] = {}
-    trees = [("relais", ROOT)] + ([("before", args.before)] if args.before else [])
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+    with chromium() as browser:
         for _ in range(args.rounds):
-            for name, tree in trees:
-                tmp = Path(tempfile.mkdtemp(prefix="relais-render-"))
-                port = free_port()
-                url = f"http://127.0.0.1:{port}"
-                server = start_server(tmp, port, argparse.Namespace(
-                    database_url=None, redis_url=None, async_mode="gevent", root=tree))
-                try:
-                    with ThreadPoolExecutor(1) as pool:
+            for name, tree in trees(args):
+                with served(tree) as url:
+                    with ThreadPoolExecutor(1) as pool:  # (playwright's loop holds this thread)
                         world = pool.submit(asyncio.run, prepare(url)).result()
-                    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR",
-                                                  is_mobile=True, has_touch=True)
+                    context = phone(browser)
                     page = context.new_page()
                     page.goto(url + world["path"])
                     page.wait_for_selector("#status[data-state=online]")
@@ -157,24 +145,13 @@ def run(args: argparse.Namespace) -> dict:
                     results.setdefault(f"{name}, 100 dots", []).append(row)
                     print(name, "dots", row, flush=True)
                     context.close()
-                finally:
-                    server.terminate()
-                    server.wait(10)
-        browser.close()
-    return {key: {k: statistics.median(r[k] for r in rows) for k in rows[0]} for key, rows in results.items()}
+    return medians(results)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--before", type=Path, help="also measure Relais from this source tree (an older release)")
-    parser.add_argument("--json", type=Path)
+    parser = rounds_and_before(arguments(__doc__))
     args = parser.parse_args()
-    result = run(args)
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
+    report(run(args), args.json)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fanout import Phone, new_board, new_cookie, percentile, start_server, wait_until_up  # noqa: E402
+from bench.report import arguments, report  # noqa: E402
 from tests.server import free_port  # noqa: E402
 
 WORDS = ("plateformes annonces suppression compte violences signalement police hébergeur clients travailleuses "
@@ -294,21 +295,17 @@ async def run(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--phones", type=int, default=300, help="phones of a rejoin storm")
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--join-phones", type=int, default=1000)
     parser.add_argument("--only", nargs="*", choices=list(SCENARIOS))
     parser.add_argument("--before", type=Path, help="also run Relais from this source tree (an older release)")
-    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     args.database_url, args.redis_url, args.async_mode = None, None, "gevent"
     result = asyncio.run(run(args))
-    print(json.dumps(result["summary"], indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
+    report(result, args.json, shown=result["summary"])
 
 
 if __name__ == "__main__":

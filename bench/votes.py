@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import subprocess
 import sys
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fanout import Phone, new_board, new_cookie, percentile, start_server, wait_until_up  # noqa: E402
+from bench.report import arguments, report  # noqa: E402
 from tests.server import free_port  # noqa: E402
 
 
@@ -110,18 +110,13 @@ async def run(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--budget", type=int, default=3)
     parser.add_argument("--notes", type=int, default=20)
     parser.add_argument("--database-url", help="default: a fresh SQLite file (use an empty database)")
-    parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
+    report(asyncio.run(run(args)), args.json)
 
 
 if __name__ == "__main__":
