@@ -189,7 +189,7 @@ const { view, link } = startBoard("console", {
         view.state.private ? null : smallButton(`★ ${t("spotlight")}`, () => send("board:spotlight", { kind: "group", id: group.id })),
         view.state.private ? null : smallButton(`→ ${t("make_action")}`, () => actionFrom("group", group.id)));
       const menu = el("details", { class: "note-menu group-menu" },
-        el("summary", { class: "menu-button", "aria-label": `${t("group_menu")} : ${group.title}`, title: t("group_menu") },
+        el("summary", { class: "menu-button", "aria-label": `${t("group_menu")} — ${group.title}`, title: t("group_menu") },
           el("span", { "aria-hidden": "true", text: "⋯" })), items);
       tools.append(menu);
     },

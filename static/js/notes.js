@@ -351,7 +351,7 @@ export class BoardView {
       // The facilitator's tools fold into one menu per note: the board stays compact.
       const first = (note.text.split("\n")[0] || "").slice(0, 40);
       item.append(el("details", { class: "note-menu" },
-        el("summary", { class: "menu-button", "data-role": "menu", "aria-label": `${t("note_menu")} : ${first}`, title: t("note_menu") },
+        el("summary", { class: "menu-button", "data-role": "menu", "aria-label": `${t("note_menu")} — ${first}`, title: t("note_menu") },
           el("span", { "aria-hidden": "true", text: "⋯" })),
         tools));
     } else {
