@@ -94,10 +94,10 @@ function say(text) {
 function places() {
   const out = [];
   for (const column of view.columns) {
-    out.push({ value: `c:${column.id}`, label: t("to_column").replace("{name}", column.title), column: column.id, group: 0 });
+    out.push({ value: `c:${column.id}`, label: t("to_column").replace("{name}", () => column.title), column: column.id, group: 0 });
     for (const group of [...view.groups.values()].filter((g) => g.column === column.id)
       .sort((a, b) => a.position - b.position)) {
-      out.push({ value: `g:${group.id}`, label: t("to_group").replace("{name}", group.title).replace("{column}", column.title),
+      out.push({ value: `g:${group.id}`, label: t("to_group").replace("{column}", () => column.title).replace("{name}", () => group.title),
         column: column.id, group: group.id });
     }
   }
@@ -118,7 +118,7 @@ function moveByKey(note, key) {
   if (key === "ArrowLeft" || key === "ArrowRight") {
     const at = view.columns.findIndex((c) => c.id === note.column);
     const to = view.columns[at + (key === "ArrowLeft" ? -1 : 1)];
-    if (to) moveTo(note, { column: to.id, group: 0, label: t("to_column").replace("{name}", to.title) });
+    if (to) moveTo(note, { column: to.id, group: 0, label: t("to_column").replace("{name}", () => to.title) });
     return;
   }
   const siblings = [...view.notes.values()].filter((n) => n.column === note.column && (n.group || 0) === (note.group || 0))

@@ -13,7 +13,7 @@ function renderLinks(event, reload) {
     el("strong", { text: link.name }),
     el("span", { class: "muted small", text: link.workshops.map((id) => names.get(id)).filter(Boolean).join(", ") || t("no_workshop_left") }),
     el("button", { type: "button", class: "small danger", text: t("revoke"), onclick: async () => {
-      if (!confirm(t("confirm_revoke").replace("{name}", link.name))) return;
+      if (!confirm(t("confirm_revoke").replace("{name}", () => link.name))) return;
       await call("DELETE", `/links/${link.id}`);
       reload();
     } })));
