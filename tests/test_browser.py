@@ -303,6 +303,25 @@ def test_the_projector_pages_sixty_notes_at_readable_sizes_and_cuts_none(browser
     assert lit.evaluate("n => n.querySelector('p').getClientRects().length") >= 1
     assert lit.evaluate("n => n.getBoundingClientRect().height") > 2.4 * 48  # two lines: the break is kept
     _shot(page, f"projector-{size[0]}-spotlight")
+    # A group in the spotlight: its six notes at 48 px, in pages when they do not all fit.
+    grouped = page.evaluate("[...document.querySelectorAll('#board section.group')].map((g) => g.dataset.group)")
+    fac.call(p.BOARD_SET, {"op": op(), "board": workshop["board"], "page_seconds": 0})
+    fac.call(p.BOARD_SPOTLIGHT, {"op": op(), "board": workshop["board"], "kind": "group", "id": int(grouped[0])})
+    page.wait_for_selector("#spotlight .spot-group .note")
+    seen_in_group: set[str] = set()
+    for _ in range(4):
+        shown = page.evaluate("""() => [...document.querySelectorAll('#spotlight .spot-stage .note')].map((n) => {
+            const r = n.getBoundingClientRect();
+            const stage = n.closest('.spot-stage').getBoundingClientRect();
+            return { id: n.dataset.id, size: parseFloat(getComputedStyle(n).fontSize),
+                     cut: r.bottom > stage.bottom + 0.5 || r.bottom > innerHeight };
+        })""")
+        assert shown and all(n["size"] >= 48 and not n["cut"] for n in shown), shown
+        seen_in_group.update(n["id"] for n in shown)
+        if not _:
+            _shot(page, f"projector-{size[0]}-spotlight-group")
+        page.keyboard.press("ArrowRight")
+    assert len(seen_in_group) == 6
     # 20 results, revealed: the projector shows them at once, rendered, every one reachable.
     board = workshop["board"]
     fac.call(p.BOARD_SPOTLIGHT, {"op": op(), "board": board})

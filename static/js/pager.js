@@ -136,6 +136,13 @@ export class Pager {
     this.show();
   }
 
+  /** No more turning (the pager's screen is gone). */
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.pages = [];
+  }
+
   schedule() {
     clearTimeout(this.timer);
     this.timer = null;

@@ -21,21 +21,60 @@ const measure = $("measure");
 const pager = new Pager(stage, $("page-count"), t("paused"));
 const cssNumber = (node, name) => parseFloat(getComputedStyle(node).getPropertyValue(name)) || 0;
 
+const spotPager = { pager: null, key: "" };
+
+/** One note large; or a group: its title and its notes at 48 px, in pages when they do not
+ * all fit (the same flow and pace as the board). */
 function showSpotlight(view) {
   const lit = view.state.spotlight;
-  let content = null;
   if (lit && lit.kind === "note" && view.notes.has(lit.id)) {
     const note = view.notes.get(lit.id);
-    content = el("div", { class: `note note-${note.color}` }, noteBody(note));
-  } else if (lit && lit.kind === "group" && view.groups.has(lit.id)) {
-    const inside = [...view.notes.values()].filter((n) => n.group === lit.id)
-      .sort((a, b) => a.position - b.position)
-      .map((n) => el("li", { class: `note note-${n.color}` }, noteBody(n)));
-    content = el("div", { class: "spot-group" }, el("h2", { text: view.groups.get(lit.id).title }),
-      el("ul", { class: "notes" }, ...inside));
+    spotPager.pager?.stop();
+    spotPager.pager = null;
+    spotPager.key = "";
+    spotlight.replaceChildren(el("div", { class: `note note-${note.color}` }, noteBody(note)));
+    spotlight.hidden = false;
+    return;
   }
-  spotlight.hidden = !content;
-  spotlight.replaceChildren(...(content ? [content] : []));
+  if (!(lit && lit.kind === "group" && view.groups.has(lit.id))) {
+    spotPager.pager?.stop();
+    spotPager.pager = null;
+    spotPager.key = "";
+    spotlight.hidden = true;
+    spotlight.replaceChildren();
+    return;
+  }
+  const inside = [...view.notes.values()].filter((n) => n.group === lit.id)
+    .sort((a, b) => a.position - b.position);
+  const title = view.groups.get(lit.id).title;
+  const key = JSON.stringify([lit.id, title, inside.map((n) => [n.id, n.version])]);
+  if (key === spotPager.key) {
+    spotPager.pager.pace(view.state.page_seconds ?? 15);
+    return;
+  }
+  spotPager.key = key;
+  const counter = el("span", { class: "page-count", hidden: "" });
+  const stageNode = el("div", { class: "spot-stage" });
+  const box = el("div", { class: "spot-stage spot-measure" });
+  spotlight.replaceChildren(el("div", { class: "spot-group" },
+    el("h2", {}, el("span", { text: title }), counter), stageNode, box));
+  spotlight.hidden = false;
+  box.style.width = `${stageNode.clientWidth}px`;
+  const slots = flow(box, [{
+    open: () => {
+      const list = el("ul", { class: "notes page-slot" });
+      return { node: list, into: list };
+    },
+    items: inside.map((n) => el("li", { class: `note note-${n.color}`, "data-id": n.id }, noteBody(n))),
+  }], { open: (continued, section) => section.open(continued), heights: () => stageNode.clientHeight });
+  const previous = spotPager.pager;
+  spotPager.pager = new Pager(stageNode, counter, t("paused"));
+  spotPager.pager.seconds = view.state.page_seconds ?? 15;
+  if (previous) {
+    spotPager.pager.index = previous.index;
+    previous.stop();
+  }
+  spotPager.pager.set(slots.map((slot) => [slot]), 1);
 }
 
 /** The board's columns as sections to flow: each column's groups, then its loose notes
@@ -170,11 +209,17 @@ function follow(view) {
 }
 
 const { view } = startBoard("projector", { loaded: () => relayout(view), changed: follow });
-window.addEventListener("resize", () => relayout(view));
+window.addEventListener("resize", () => {
+  spotPager.key = ""; // the spotlight's pages are laid again for the new size
+  relayout(view);
+  showSpotlight(view);
+});
 // The laptop's arrows turn the pages by hand too (a clicker sends the same keys).
+// (A group in the spotlight has its own pages: the keys turn those while it is up.)
 document.addEventListener("keydown", (e) => {
-  if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") pager.turn(1);
-  else if (e.key === "ArrowLeft" || e.key === "PageUp") pager.turn(-1);
+  const target = !spotlight.hidden && spotPager.pager ? spotPager.pager : pager;
+  if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") target.turn(1);
+  else if (e.key === "ArrowLeft" || e.key === "PageUp") target.turn(-1);
   else return;
   e.preventDefault();
 });
