@@ -588,6 +588,33 @@ def test_axe_finds_nothing_serious_on_any_screen(browser, server):
     fac.close()
 
 
+def test_the_longest_notes_are_never_cut_on_a_small_projector(browser, server):
+    """Five notes of 500 characters (the limit) at 1280x720: each is whole on its page, the
+    one that would land above the QR corner goes to the next full-height slot."""
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Long")
+    board, column = workshop["board"], workshop["columns"][0]["id"]
+    ids = []
+    for i in range(5):
+        text = (f"Note longue {i} : " + "des violences en ligne qui durent des semaines, " * 12)[:500]
+        answer = fac.call(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": text})
+        ids.append(str(answer["note"]["id"]))
+    fac.call(p.BOARD_SET, {"op": op(), "board": board, "page_seconds": 0})
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = ctx.new_page()
+    page.goto(f"{server.url}/{created['event']['code']}/w/{workshop['id']}/screen")
+    page.wait_for_selector("#page-count:not([hidden])")
+    pages = int(re.match(r"1 / (\d+)", page.text_content("#page-count")).group(1))
+    seen: set[str] = set()
+    for _ in range(pages):
+        shown = _visible_page(page)
+        assert shown["cut"] == 0 and shown["overQr"] == 0, shown
+        seen.update(shown["ids"])
+        page.keyboard.press("ArrowRight")
+    assert seen == set(ids)
+    ctx.close()
+    fac.close()
+
+
 def test_the_keyboard_alone_moves_a_note_across_columns_and_into_a_group(browser, room_server):
     """On a 1366x768 laptop: a note is reached with Tab, moved to the next column with
     Alt+→, then into a group through its menu's "Move to…" list; 25 notes fit the board in

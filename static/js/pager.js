@@ -11,6 +11,7 @@ class Slot {
   constructor(box, node, height) {
     this.node = node;
     this.items = 0;
+    this.height = height;
     node.style.height = `${height}px`;
     box.append(node);
   }
@@ -22,11 +23,13 @@ class Slot {
 
 /**
  * Flow sections into slots.
- * sections: [{ head(continued) -> Element (the heading, cloned per slot), parts: [Element],
- *   groups: [{ head(continued) -> Element, items: [Element], list() -> Element }] }]
- * open(continued, section) -> { node, into } makes a slot's frame (into: where loose items go).
- * heights(i) -> the height of the i-th slot.
- * Returns the slot elements, in order.
+ * sections: [{ groups?: [{ open(continued) -> { node, list }, items: [Element] }], items: [Element] }]
+ *   (a board's column: its groups, each a heading and notes, then its loose notes; a panel:
+ *   its rows as items).
+ * open(continued, section) -> { node, into, groups? } makes a slot's frame: into is where
+ *   loose items go, groups where a group's block goes.
+ * heights(i) -> the height of the i-th slot (the last of a page is shorter: the QR corner).
+ * Returns the slot elements, in order (`.overflow`: one of them holds more than it shows).
  */
 export function flow(box, sections, { open, heights }) {
   const slots = [];
@@ -40,10 +43,11 @@ export function flow(box, sections, { open, heights }) {
   }
 
   /** Put one element where `parent()` says; when it does not fit and the slot already holds
-   * something, start the next slot (`reopen` rebuilds the parent there) and put it there. */
+   * something (or the next slot is taller: a long note skips the short one above the QR
+   * corner), start the next slot (`reopen` rebuilds the parent there) and put it there. */
   function put(node, parent, reopen) {
     parent().append(node);
-    if (slot.fits() || slot.items === 0) {
+    if (slot.fits() || (slot.items === 0 && heights(slots.length) <= slot.height)) {
       slot.items += 1;
       return;
     }
@@ -78,6 +82,9 @@ export function flow(box, sections, { open, heights }) {
     }
     for (const item of section.items) put(item, () => frame.into, () => start(section, true));
   }
+  // A block taller than a whole slot (a 500-character note in a narrow column) overflows it:
+  // say so, and the caller lays the page out again with fewer, wider slots.
+  slots.overflow = slots.some((node) => node.scrollHeight > node.clientHeight + 1);
   for (const node of slots) node.remove();
   return slots;
 }

@@ -151,7 +151,7 @@ function layOut(view) {
   shownBefore = new Set(panels.map((panel) => panel.id));
   const sections = boardSections(view);
   const minimum = cssNumber(document.documentElement, "--slot-min") * parseFloat(getComputedStyle(stage).fontSize);
-  const most = slotsAcross(width, minimum || 300, gap);
+  let most = slotsAcross(width, minimum || 300, gap);
   let across = Math.min(most, Math.max(1, sections.length));
   let slots = [];
   for (;;) {
@@ -161,6 +161,11 @@ function layOut(view) {
       open: (continued, section) => section.open(continued),
       heights: (i) => (i % across === across - 1 ? short : height),
     });
+    if (slots.overflow && across > 1) { // a note taller than a slot: wider slots, never a cut note
+      most = across - 1;
+      across = most;
+      continue;
+    }
     if (slots.length <= across || across >= most) break;
     across = most; // more than one page: use every slot the screen has room for
   }
