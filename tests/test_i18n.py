@@ -105,3 +105,19 @@ def test_a_dutch_phone_page_names_its_colours_in_dutch(app):
     shown = " ".join(re.findall(r'title="([^"]*)"', html) + re.findall(r'visually-hidden">([^<]*)<', html))
     assert all(word in shown for word in ("Geel", "Roze", "Blauw", "Groen", "Paars"))
     assert "Notitie plaatsen" in html and "Post note" not in html
+
+
+def test_a_dutch_speaking_host_gets_dutch_columns_and_dutch_files(app):
+    """A host whose browser asks for Dutch: the event's files are in Dutch, and a new
+    workshop's columns are named in Dutch."""
+    client = app.test_client()
+    dutch = {"Accept-Language": "nl-BE,nl;q=0.9"}
+    created = client.post("/api/events", json={"title": "Ontmoeting"}, headers=dutch).json
+    code = created["event"]["code"]
+    assert created["event"]["language"] == "nl"
+    workshop = client.post(f"/api/events/{code}/workshops", json={"title": "Online geweld"}, headers=dutch).json
+    assert [c["title"] for c in workshop["workshop"]["columns"]] == [
+        "Wat we zien", "Moeilijkheden", "Ideeën en voorstellen", "Vragen"]
+    # A French host's event stays French.
+    french = client.post("/api/events", json={"title": "Rencontre"}, headers={"Accept-Language": "fr"}).json
+    assert french["event"]["language"] == "fr"
