@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.chromium import chromium, phone, served, trees  # noqa: E402
 from bench.fanout import Phone, new_board, new_cookie, wait_until_up  # noqa: E402
-from bench.report import arguments, medians, report, rounds_and_before  # noqa: E402
+from bench.report import main_with_rounds, medians  # noqa: E402
 from bench.room_load import note_text  # noqa: E402
 
 NOTES = 300
@@ -149,9 +149,7 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = rounds_and_before(arguments(__doc__))
-    args = parser.parse_args()
-    report(run(args), args.json)
+    main_with_rounds(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,9 @@ def report(result: Any, path: Path | None, shown: Any = None) -> None:
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=2))
+
+
+def main_with_rounds(doc: str, run: Callable[[argparse.Namespace], Any]) -> None:
+    """The whole command line of a benchmark that takes only --rounds, --before and --json."""
+    args = rounds_and_before(arguments(doc)).parse_args()
+    report(run(args), args.json)

@@ -4,6 +4,7 @@
 // and actions. Every control sends one command; the screens follow the broadcast.
 import Sortable from "../vendor/sortable.esm.js";
 import { count, limit, t } from "./i18n.js";
+import { containerKey } from "./board_state.js";
 import { renderActions, renderRanking, startBoard, targetLabel } from "./board_screen.js";
 import { el } from "./notes.js";
 
@@ -106,8 +107,8 @@ function places() {
 
 /** Move a note to the end of a column's loose notes or of a group, and say so. */
 function moveTo(note, place) {
-  const index = [...view.notes.values()].filter((n) => n.id !== note.id && n.column === place.column
-    && (n.group || 0) === place.group).length;
+  const there = view.board.containers()[containerKey(place.column, place.group)] || [];
+  const index = there.filter((id) => id !== note.id).length;
   send("note:move", { note: note.id, column: place.column, group: place.group, index });
   say(`${t("moved_to")} ${place.label}`);
 }
@@ -121,10 +122,8 @@ function moveByKey(note, key) {
     if (to) moveTo(note, { column: to.id, group: 0, label: t("to_column").replace("{name}", () => to.title) });
     return;
   }
-  const siblings = [...view.notes.values()].filter((n) => n.column === note.column && (n.group || 0) === (note.group || 0))
-    .sort((a, b) => a.position - b.position || a.id - b.id);
-  const at = siblings.findIndex((n) => n.id === note.id);
-  const index = at + (key === "ArrowUp" ? -1 : 1);
+  const siblings = view.board.containers()[view.board.containerOf(note)] || [];
+  const index = siblings.indexOf(note.id) + (key === "ArrowUp" ? -1 : 1);
   if (index < 0 || index >= siblings.length) return;
   send("note:move", { note: note.id, column: note.column, group: note.group || 0, index });
   say(key === "ArrowUp" ? t("moved_up") : t("moved_down"));
@@ -170,16 +169,16 @@ const { view, link } = startBoard("console", {
       close();
     },
     decorateGroup(group, tools) {
+      const closeRename = () => { // the form goes; the group's menu comes back
+        tools.replaceChildren();
+        view.groupNode(view.groups.get(group.id) || group);
+      };
       const rename = () => {
         const form = inlineForm([textField("title", group.title, t("group_name"), limit("group", "title"))], (f) => {
           const title = f.title.value.trim();
           if (title && title !== group.title) send("group:edit", { group: group.id, title });
-          tools.replaceChildren();
-          view.groupNode(view.groups.get(group.id) || group);
-        }, () => {
-          tools.replaceChildren();
-          view.groupNode(view.groups.get(group.id) || group);
-        });
+          closeRename();
+        }, closeRename);
         tools.replaceChildren(form);
         form.title.select();
       };

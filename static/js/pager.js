@@ -23,21 +23,21 @@ class Slot {
 
 /**
  * Flow sections into slots.
- * sections: [{ groups?: [{ open(continued) -> { node, list }, items: [Element] }], items: [Element] }]
+ * sections: [{ open(continued) -> { node, into, groups? }, items: [Element],
+ *   groups?: [{ open(continued) -> { node, list }, items: [Element] }] }]
  *   (a board's column: its groups, each a heading and notes, then its loose notes; a panel:
- *   its rows as items).
- * open(continued, section) -> { node, into, groups? } makes a slot's frame: into is where
- *   loose items go, groups where a group's block goes.
+ *   its rows as items). A section's open() makes a slot's frame: into is where loose items
+ *   go, groups where a group's block goes.
  * heights(i) -> the height of the i-th slot (the last of a page is shorter: the QR corner).
  * Returns the slot elements, in order (`.overflow`: one of them holds more than it shows).
  */
-export function flow(box, sections, { open, heights }) {
+export function flow(box, sections, heights) {
   const slots = [];
   let slot = null;
   let frame = null;
 
   function start(section, continued) {
-    frame = open(continued, section);
+    frame = section.open(continued);
     slot = new Slot(box, frame.node, heights(slots.length));
     slots.push(slot.node);
   }

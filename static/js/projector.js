@@ -23,23 +23,26 @@ const cssNumber = (node, name) => parseFloat(getComputedStyle(node).getPropertyV
 
 const spotPager = { pager: null, key: "" };
 
+/** The spotlight's pages stop turning: it shows one note, or nothing. */
+function dropSpotPager() {
+  spotPager.pager?.stop();
+  spotPager.pager = null;
+  spotPager.key = "";
+}
+
 /** One note large; or a group: its title and its notes at 48 px, in pages when they do not
  * all fit (the same flow and pace as the board). */
 function showSpotlight(view) {
   const lit = view.state.spotlight;
   if (lit && lit.kind === "note" && view.notes.has(lit.id)) {
     const note = view.notes.get(lit.id);
-    spotPager.pager?.stop();
-    spotPager.pager = null;
-    spotPager.key = "";
+    dropSpotPager();
     spotlight.replaceChildren(el("div", { class: `note note-${note.color}` }, noteBody(note)));
     spotlight.hidden = false;
     return;
   }
   if (!(lit && lit.kind === "group" && view.groups.has(lit.id))) {
-    spotPager.pager?.stop();
-    spotPager.pager = null;
-    spotPager.key = "";
+    dropSpotPager();
     spotlight.hidden = true;
     spotlight.replaceChildren();
     return;
@@ -66,7 +69,7 @@ function showSpotlight(view) {
       return { node: list, into: list };
     },
     items: inside.map((n) => el("li", { class: `note note-${n.color}`, "data-id": n.id }, noteBody(n))),
-  }], { open: (continued, section) => section.open(continued), heights: () => stageNode.clientHeight });
+  }], () => stageNode.clientHeight);
   const previous = spotPager.pager;
   spotPager.pager = new Pager(stageNode, counter, t("paused"));
   spotPager.pager.seconds = view.state.page_seconds ?? 15;
@@ -135,16 +138,14 @@ function layOut(view) {
   const cornerTop = document.body.classList.contains("started") ? corner.getBoundingClientRect().top : Infinity;
   const short = Math.max(80, Math.min(height, Math.floor(cornerTop - rect.top - gap)));
   const pages = [];
-  let perPage = 1;
   // Results and actions first, each over the whole width; then the board, column by column.
   // What has just appeared (results revealed, a first action) is shown at once.
   const panels = [results, actionsBox].filter((panel) => !panel.hidden);
   let jump = null;
   for (const panel of panels) {
     if (!shownBefore.has(panel.id)) jump ??= pages.length;
-    measure.style.setProperty("--per-page", "1");
     measure.style.width = `${width}px`;
-    for (const slot of flow(measure, [panelSection(panel)], { open: (c, s) => s.open(c), heights: () => short })) {
+    for (const slot of flow(measure, [panelSection(panel)], () => short)) {
       pages.push({ slots: [slot], across: 1 });
     }
   }
@@ -157,10 +158,7 @@ function layOut(view) {
   for (;;) {
     const slotWidth = (width - gap * (across - 1)) / across;
     measure.style.width = `${slotWidth}px`;
-    slots = flow(measure, sections, {
-      open: (continued, section) => section.open(continued),
-      heights: (i) => (i % across === across - 1 ? short : height),
-    });
+    slots = flow(measure, sections, (i) => (i % across === across - 1 ? short : height));
     if (slots.overflow && across > 1) { // a note taller than a slot: wider slots, never a cut note
       most = across - 1;
       across = most;
@@ -170,13 +168,12 @@ function layOut(view) {
     across = most; // more than one page: use every slot the screen has room for
   }
   for (let i = 0; i < slots.length; i += across) pages.push({ slots: slots.slice(i, i + across), across });
-  perPage = across;
   laid += 1;
   stage.dataset.laid = String(laid);
   pager.set(pages.map((page) => page.slots.map((slot) => {
-    slot.style.setProperty("--span", page.across === 1 && perPage > 1 ? String(perPage) : "1");
+    slot.style.setProperty("--span", page.across === 1 && across > 1 ? String(across) : "1");
     return slot;
-  })), perPage, jump);
+  })), across, jump);
 }
 
 // A redraw at most once per frame, however many changes arrive.
