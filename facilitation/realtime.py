@@ -419,7 +419,7 @@ def publish(change: Change) -> None:
     """Send a committed change to each audience of its board; schedule its Markdown rewrite."""
     board = change.board_id
     if change.tally:  # a dot: the room hears the totals coalesced (tallies.py)
-        tallies.mark(current_app._get_current_object(), board, change.payload["vote"]["id"], change.credentials)
+        tallies.mark(current_app._get_current_object(), board, change.payload["vote"]["id"])
     else:
         socketio.emit(change.public_name, change.public, to=p.board_room(board))
         for credential in change.credentials:

@@ -24,7 +24,7 @@ from . import protocol as p
 from .extensions import socketio
 from .models import Board, Vote
 from .security import log_failure
-from .services.access import room_key
+from .services.access import credentials, room_key
 from .services.presenters import vote_form
 
 
@@ -35,15 +35,15 @@ class Tallies:
         self.app = app
         self.interval = app.config["TALLY_INTERVAL"]
         self.lock = threading.Lock()
-        self.waiting: dict[int, tuple[int, tuple[str, ...]]] = {}  # board -> (vote, credentials)
+        self.waiting: dict[int, int] = {}  # board -> vote
         self.scheduled: set[int] = set()
         self.last_sent: dict[int, float] = {}
         self.sent = 0  # tallies sent by this worker (benchmarks)
 
-    def mark(self, board_id: int, vote_id: int, credentials: tuple[str, ...]) -> None:
+    def mark(self, board_id: int, vote_id: int) -> None:
         """A dot was cast (committed) on this board: its totals go out within the interval."""
         with self.lock:
-            self.waiting[board_id] = (vote_id, credentials)
+            self.waiting[board_id] = vote_id
             if board_id in self.scheduled:
                 return  # the tally on its way will read these totals too
             self.scheduled.add(board_id)
@@ -53,7 +53,7 @@ class Tallies:
     def _send_later(self, board_id: int, wait: float) -> None:
         socketio.sleep(wait)
         with self.lock:
-            vote_id, credentials = self.waiting.pop(board_id)
+            vote_id = self.waiting.pop(board_id)
             self.scheduled.discard(board_id)
             self.last_sent[board_id] = time.monotonic()
         try:
@@ -65,11 +65,12 @@ class Tallies:
                 if board is None or vote is None:
                     return  # deleted meanwhile
                 tally = {"board": board_id, "seq": board.seq, "vote": vote_form(db, vote)}
+                consoles = credentials(board)  # read now: a link revoked meanwhile hears nothing
         except Exception as exc:  # noqa: BLE001 - the database away: the screens' next join has the totals
             log_failure("could not read a vote's totals", exc)
             return
         socketio.emit(p.BOARD_TALLY, tally, to=p.board_room(board_id))
-        for credential in credentials:
+        for credential in consoles:
             socketio.emit(p.BOARD_TALLY, tally, to=p.facilitators_room(board_id, room_key(credential)))
         self.sent += 1
         with self.lock:
@@ -79,9 +80,9 @@ class Tallies:
                     del self.last_sent[old]
 
 
-def mark(app: Flask, board_id: int, vote_id: int, credentials: tuple[str, ...]) -> None:
+def mark(app: Flask, board_id: int, vote_id: int) -> None:
     """Send this board's vote totals within TALLY_INTERVAL."""
-    app.extensions["relais.tallies"].mark(board_id, vote_id, credentials)
+    app.extensions["relais.tallies"].mark(board_id, vote_id)
 
 
 def init_app(app: Flask) -> None:

@@ -68,13 +68,15 @@ def turnout(session: Session, vote: Vote) -> tuple[int, int]:
     return int(cast), int(voters)
 
 
-def my_dots(session: Session, vote: Vote, participant_id: str | None) -> dict:
-    """One participant's own dots: {left, dots: {target id: count}} (for them only)."""
+def my_dots(session: Session, vote: Vote, participant_id: str | None, *, used: int | None = None) -> dict:
+    """One participant's own dots: {left, dots: {target id: count}} (for them only); used,
+    when the caller has just read their ballot."""
     if participant_id is None:
         return {"left": vote.budget, "dots": {}}
-    used = session.scalar(
-        select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
-    )
+    if used is None:
+        used = session.scalar(
+            select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
+        )
     dots = session.execute(
         select(Dot.target_id, Dot.count).where(
             Dot.vote_id == vote.id, Dot.participant_id == participant_id, Dot.count > 0

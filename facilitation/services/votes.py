@@ -8,16 +8,16 @@ and only once the facilitator allows it.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Ballot, Board, Dot, Group, Note, Vote
 from . import Actor, DomainError, on_board
-from .access import credentials
 from .changes import Change, record
 from .phases import check_may, require_facilitator
 from .presenters import vote_form
@@ -78,32 +78,48 @@ def reveal_vote(session: Session, board: Board, actor: Actor, *, vote_id: int) -
     return _changed(session, board, vote)
 
 
-def _insert_missing(session: Session, model: type, **values: Any) -> None:
-    """INSERT the row unless its unique key exists (one statement, no race)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
-
-
 def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, target_id: int) -> Vote:
     check_may(board, actor, "vote")
-    vote = _the_vote(session, board, vote_id)
-    if not vote.is_open or current_vote(session, board).id != vote.id:
+    vote = current_vote(session, board)
+    if vote is None or vote.id != vote_id:
+        _the_vote(session, board, vote_id)  # not_found or wrong_board, naming the field, when it is not this board's
+        raise DomainError(p.NO_VOTE)
+    if not vote.is_open:
         raise DomainError(p.NO_VOTE)
     on_board(session, board, Note if vote.target == "notes" else Group, target_id, "target")
     return vote
 
 
-def _mine_change(session: Session, board: Board, vote: Vote, actor: Actor) -> Change:
+def _mine_change(session: Session, board: Board, vote: Vote, actor: Actor, used: int) -> Change:
     """A dot cast or taken back: no seq and no change-log entry (the board's row is not
     touched, so a room casting at once is not queued behind it). The caster hears its ack and
-    `vote:mine` at once; the room hears the totals as a tally, coalesced (realtime.Tallies)."""
-    session.flush()
-    mine = {"vote": vote.id, **my_dots(session, vote, actor.participant_id)}
+    `vote:mine` at once; the room hears the totals as a tally, coalesced (tallies.py, which
+    also reads then which consoles to tell)."""
+    mine = {"vote": vote.id, **my_dots(session, vote, actor.participant_id, used=used)}
     own = [(actor.participant_id, p.VOTE_MINE, {"board": board.id, **mine})]
     form = {"board": board.id, "vote": vote_form(session, vote)}
-    return Change(board.id, p.BOARD_TALLY, form, p.BOARD_TALLY, form, own, {"mine": mine}, credentials(board),
-                  tally=True)
+    return Change(board.id, p.BOARD_TALLY, form, p.BOARD_TALLY, form, own, {"mine": mine}, tally=True)
+
+
+@functools.cache
+def _spending(dialect: str, model: type, keys: tuple[str, ...], column_name: str) -> Any:
+    """INSERT the row at 1, or add one to it while it stays under :limit; RETURNING the count.
+    Built once per table (a dot storm runs it hundreds of times a second)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    column = getattr(model, column_name)
+    return (
+        insert(model).values(**{k: bindparam(k) for k in keys}, **{column_name: 1})
+        .on_conflict_do_update(index_elements=list(keys), set_={column_name: column + 1},
+                               where=column < bindparam("limit"))
+        .returning(column)
+    )
+
+
+def _spend(session: Session, model: type, keys: dict[str, Any], column: Any, limit: int) -> int | None:
+    """Add one to the row's count if it stays within limit, creating the row at 1 (one
+    statement, the row locked by it: no race). The new count, or None when at the limit."""
+    statement = _spending(session.get_bind().dialect.name, model, tuple(keys), column.key)
+    return session.execute(statement, {**keys, "limit": limit}).scalar_one_or_none()
 
 
 def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
@@ -111,27 +127,14 @@ def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_i
     vote = _open_vote_for(session, board, actor, vote_id, target_id)
     pid = actor.participant_id
     # Lock order, always: the ballot row, then the dot row (so cast and take-back never deadlock).
-    _insert_missing(session, Ballot, vote_id=vote.id, participant_id=pid, used=0)
-    spent = session.execute(
-        update(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.participant_id == pid, Ballot.used < vote.budget)
-        .values(used=Ballot.used + 1)
-        .returning(Ballot.used)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    if spent is None:
+    used = _spend(session, Ballot, {"vote_id": vote.id, "participant_id": pid}, Ballot.used, vote.budget)
+    if used is None:
         raise DomainError(p.NO_DOTS_LEFT)
-    _insert_missing(session, Dot, vote_id=vote.id, participant_id=pid, target_id=target_id, count=0)
-    placed = session.execute(
-        update(Dot)
-        .where(Dot.vote_id == vote.id, Dot.participant_id == pid, Dot.target_id == target_id, Dot.count < vote.cap)
-        .values(count=Dot.count + 1)
-        .returning(Dot.count)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    placed = _spend(session, Dot, {"vote_id": vote.id, "participant_id": pid, "target_id": target_id}, Dot.count,
+                    vote.cap)
     if placed is None:
         raise DomainError(p.CAP_REACHED)  # the caller rolls back the ballot's +1
-    return _mine_change(session, board, vote, actor)
+    return _mine_change(session, board, vote, actor, used)
 
 
 def uncast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
@@ -156,7 +159,7 @@ def uncast(session: Session, board: Board, actor: Actor, *, vote_id: int, target
         ).scalar_one_or_none()
     if taken is None:
         raise DomainError(p.NOT_VOTED)
-    return _mine_change(session, board, vote, actor)
+    return _mine_change(session, board, vote, actor, returned)
 
 
 def forget_target(session: Session, board: Board, target: str, target_id: int) -> list[tuple[str, str, dict]]:
