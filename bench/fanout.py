@@ -10,7 +10,13 @@ and prints:
 - lost deliveries (expected phones x notes, minus what arrived);
 - the server's resident memory per connection.
 
+With `--workers 2`, two servers on the same database and Redis (one per core: worker 1 on
+CPU 0, worker 2 on CPU 1, which this client shares), phones spread over them in turn (the
+client speaks websocket only, so no sticky session is needed), the notes posted through
+worker 1 and reaching worker 2's phones through Redis.
+
     .venv/bin/python bench/fanout.py --phones 1000 --notes 100 --rate 5
+    .venv/bin/python bench/fanout.py --phones 1000 --notes 100 --rate 5 --workers 2
 """
 
 from __future__ import annotations
@@ -140,13 +146,14 @@ class Phone:
             self.reader.cancel()
 
 
-def start_server(tmp: Path, port: int, args: argparse.Namespace) -> subprocess.Popen:
+def start_server(tmp: Path, port: int, args: argparse.Namespace, *, cpu: int = 0,
+                 log: str = "server.log") -> subprocess.Popen:
     env = {
         **os.environ,
         "INSTANCE_PATH": str(tmp / "instance"),
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
         "REDIS_URL": args.redis_url or "",
-        "REDIS_CHANNEL": f"relais-bench-{port}",
+        "REDIS_CHANNEL": getattr(args, "redis_channel", None) or f"relais-bench-{port}",
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "ASYNC_MODE": args.async_mode,
@@ -158,8 +165,8 @@ def start_server(tmp: Path, port: int, args: argparse.Namespace) -> subprocess.P
     # Another source tree (an older release, for a before/after in one run) may be served instead.
     proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=getattr(args, "root", None) or ROOT, env=env,
                             stdout=subprocess.DEVNULL,
-                            stderr=(tmp / "server.log").open("w"))
-    os.sched_setaffinity(proc.pid, {0})
+                            stderr=(tmp / log).open("w"))
+    os.sched_setaffinity(proc.pid, {cpu})
     return proc
 
 
@@ -203,14 +210,20 @@ async def new_cookie(url: str, path: str) -> str:
 async def run(args: argparse.Namespace) -> dict:
     os.sched_setaffinity(0, {1})
     tmp = Path(tempfile.mkdtemp(prefix="relais-bench-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = start_server(tmp, port, args)
-    proc = psutil.Process(server.pid)
+    if args.workers > 1:  # the workers share one database, one secret (instance/) and one Redis channel
+        args.redis_url = args.redis_url or "redis://127.0.0.1:6379/0"
+        args.redis_channel = f"relais-bench-{os.getpid()}"
+    ports = [free_port() for _ in range(args.workers)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    url = urls[0]
+    servers: list[subprocess.Popen] = []
     connector = aiohttp.TCPConnector(limit=0)
     try:
         async with aiohttp.ClientSession(connector=connector) as session:
-            await wait_until_up(session, url)
+            for n, port in enumerate(ports):  # one after the other: the first creates the schema
+                servers.append(start_server(tmp, port, args, cpu=n % os.cpu_count(), log=f"server-{n + 1}.log"))
+                await wait_until_up(session, urls[n])
+            procs = [psutil.Process(server.pid) for server in servers]
             # The facilitator creates the event and the workshop.
             code, workshop, fac_cookie = await new_board(url)
             board, column = workshop["board"], workshop["columns"][0]["id"]
@@ -223,8 +236,8 @@ async def run(args: argparse.Namespace) -> dict:
                     return await new_cookie(url, f"/{code}")
 
             cookies = await asyncio.gather(*(cookie() for _ in range(args.phones)))
-            rss_before = proc.memory_info().rss
-            phones = [Phone(session, url, c) for c in cookies]
+            rss_before = sum(proc.memory_info().rss for proc in procs)
+            phones = [Phone(session, urls[n % len(urls)], c) for n, c in enumerate(cookies)]
             poster = Phone(session, url, fac_cookie)
 
             connect_sem = asyncio.Semaphore(args.connect_concurrency)
@@ -238,10 +251,12 @@ async def run(args: argparse.Namespace) -> dict:
             connect_seconds = time.perf_counter() - started
             await poster.connect(board)
             await asyncio.sleep(1)
-            rss_after = proc.memory_info().rss
+            rss_after = sum(proc.memory_info().rss for proc in procs)
 
             sent: dict[int, float] = {}
-            cpu_before = proc.cpu_times()
+            cpu_before = [proc.cpu_times() for proc in procs]
+            me = psutil.Process()
+            client_before = me.cpu_times()
             post_started = time.perf_counter()
             interval = 1 / args.rate
             for k in range(args.notes):
@@ -253,8 +268,10 @@ async def run(args: argparse.Namespace) -> dict:
                 asyncio.create_task(poster.call("note:add", {
                     "op": f"bench-op-{k:08d}", "board": board, "column": column, "text": f"bench-{k}"}))
             await asyncio.sleep(args.drain)
-            cpu_after = proc.cpu_times()
-            busy = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+            cpu_after = [proc.cpu_times() for proc in procs]
+            busy = [(a.user + a.system) - (b.user + b.system) for a, b in zip(cpu_after, cpu_before, strict=True)]
+            client_after = me.cpu_times()
+            client_busy = (client_after.user + client_after.system) - (client_before.user + client_before.system)
             wall = time.perf_counter() - post_started
 
             latencies = [(p.received[k] - sent[k]) * 1000 for p in phones for k in sent if k in p.received]
@@ -263,6 +280,7 @@ async def run(args: argparse.Namespace) -> dict:
                 "database": "postgresql" if args.database_url else "sqlite",
                 "redis": bool(args.redis_url),
                 "async_mode": args.async_mode,
+                "workers": args.workers,
                 "phones": len(phones),
                 "notes": len(sent),
                 "rate_per_s": args.rate,
@@ -278,16 +296,19 @@ async def run(args: argparse.Namespace) -> dict:
                 "deliveries_lost": expected - len(latencies),
                 "server_rss_mb": round(rss_after / 2**20, 1),
                 "server_kb_per_connection": round((rss_after - rss_before) / 1024 / len(phones), 1),
-                "server_cpu_percent_during_posting": round(100 * busy / wall, 1),
+                "server_cpu_percent_during_posting": [round(100 * b / wall, 1) for b in busy],
+                "client_cpu_percent_during_posting": round(100 * client_busy / wall, 1),
             }
             await asyncio.gather(*(p.close() for p in phones), poster.close())
             return result
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def main() -> None:
@@ -300,6 +321,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a fresh SQLite file (use an empty database)")
     parser.add_argument("--redis-url", help="run the server with this Redis message queue")
     parser.add_argument("--async-mode", default="gevent", choices=["gevent", "eventlet"])
+    parser.add_argument("--workers", type=int, default=1, help="servers on the same database and Redis "
+                        "(default Redis: redis://127.0.0.1:6379/0 when more than one)")
     args = parser.parse_args()
     report(asyncio.run(run(args)), args.json)
 

@@ -202,7 +202,14 @@ def stop_cleanly(app: Any, server: Any) -> dict[int, str]:
     # This worker's screens only (ignore_queue): the other workers go on serving theirs.
     socketio.server.manager.emit(p.SERVER_STOPPING, {}, namespace="/", ignore_queue=True)
     behind = app.extensions["relais.mirror"].flush()
-    socketio.server.eio.disconnect()
+    # Tell every socket the connection ends, without waiting for its queue to be read: a
+    # long-polling socket whose browser has gone reads nothing, and Engine.IO's disconnect()
+    # waited on it until its ping ran out (10 s and more). The websockets' writers send the
+    # close on their own; the server's stop below gives them two seconds.
+    eio = socketio.server.eio
+    for client in list(eio.sockets.values()):
+        client.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+    eio.sockets = {}
     app.extensions["relais.engine"].dispose()
     if behind:
         log.error("stopped with the Markdown notes of %s board(s) not written (see above why); "
