@@ -6,8 +6,9 @@
   answer; the same on an empty board (Relais's ratio to itself).
 - vote storm: 200 phones cast their 3 dots at the same moment. Time until every ack came,
   dots counted, tally frames each phone received and their rate.
-- join cost and delivery: N phones connect and join an empty board; then 20 notes at 5/s,
-  latency from send to each phone (p50, p99).
+- join cost and delivery: N phones connect and join an empty board (the server's memory
+  per phone: its RSS after, minus before, over N); then 20 notes at 5/s, latency from send
+  to each phone (p50, p99).
 - neighbour (Relais only): a note's latency on board B while 300 phones join board A.
 
 Servers on CPU 0, this client on CPU 1 (aiohttp, the thin client of bench/fanout.py; it is
@@ -187,6 +188,9 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
     await target.prepare(session)
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
     sem = asyncio.Semaphore(100)
+    server = psutil.Process(target.proc.pid)
+    await asyncio.sleep(0.5)  # the cookies' page visits settle
+    rss_before = server.memory_info().rss
 
     async def connect(c: Phone) -> None:
         async with sem:
@@ -195,6 +199,8 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
     started = time.perf_counter()
     await asyncio.gather(*(connect(c) for c in clients))
     joined = time.perf_counter() - started
+    await asyncio.sleep(1)
+    kb_per_phone = (server.memory_info().rss - rss_before) / 1024 / phones
     poster = Phone(session, target.url, target.fac_cookie)
     await poster.connect(target.board)
     sent: dict[int, float] = {}
@@ -211,7 +217,8 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
         await asyncio.sleep(0.05)
     latencies = [(c.received[k] - sent[k]) * 1000 for c in clients for k in sent if k in c.received]
     await asyncio.gather(*(c.close() for c in clients), poster.close())
-    return {"joined_s": round(joined, 3), "delivery_p50_ms": round(percentile(latencies, 50), 1),
+    return {"joined_s": round(joined, 3), "server_kb_per_phone": round(kb_per_phone, 1),
+            "delivery_p50_ms": round(percentile(latencies, 50), 1),
             "delivery_p99_ms": round(percentile(latencies, 99), 1), "lost": 20 * phones - len(latencies)}
 
 

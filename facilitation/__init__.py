@@ -89,16 +89,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import realtime  # noqa: F401  (registers the socket handlers)
 
-    queue = {}
     if app.config["REDIS_URL"]:
         from .redisqueue import QueuedRedisManager
 
-        queue["client_manager"] = QueuedRedisManager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"],
-                                                     json=safejson)
+        manager = QueuedRedisManager(app.config["REDIS_URL"], app.config["REDIS_CHANNEL"], json=safejson)
+    else:
+        from .rooms import Manager
+
+        manager = Manager()
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        **queue,
+        client_manager=manager,
         # A note is 500 characters; nothing legitimate comes near this.
         max_http_buffer_size=64 * 1024,
         logger=False,

@@ -17,6 +17,8 @@ from typing import Any
 
 import socketio
 
+from .rooms import IndexedRooms
+
 log = logging.getLogger("relais.redis")
 
 QUEUE_MAX = 5000
@@ -24,8 +26,9 @@ PUBLISH_TIMEOUT = 2.0
 RECONNECT_PAUSE = (0.2, 0.5, 1.0, 2.0)
 
 
-class QueuedRedisManager(socketio.RedisManager):
-    """A Redis manager whose publishing is off the acknowledgement path."""
+class QueuedRedisManager(IndexedRooms, socketio.RedisManager):
+    """A Redis manager whose publishing is off the acknowledgement path (and which knows each
+    socket's rooms: rooms.py)."""
 
     def __init__(self, url: str, channel: str, json: Any = None) -> None:
         super().__init__(url, channel=channel, json=json)

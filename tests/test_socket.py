@@ -305,3 +305,43 @@ def test_a_failure_inside_a_rule_answers_internal_and_changes_nothing(world, mon
     monkeypatch.setattr(note_service, "add", real_add)
     again = alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": column, "text": "pas perdue"})
     assert again["ok"] and again["seq"] == 1
+
+
+def _scanned_rooms(manager, sid: str) -> set:
+    """A socket's rooms the way python-socketio finds them: through every room."""
+    return {name for name, members in manager.rooms.get("/", {}).items() if name is not None and sid in members}
+
+
+def test_each_sockets_rooms_are_known_without_a_scan_and_forgotten_when_it_leaves(world):
+    from facilitation.extensions import socketio
+    from facilitation.rooms import IndexedRooms
+
+    manager = socketio.server.manager
+    assert isinstance(manager, IndexedRooms)
+    alice, projector = phone(world), phone(world, view="projector")
+    fac = phone(world, facilitator=True, view="console")
+    devices = [alice, projector, fac]
+    sids = [manager.sid_from_eio_sid(d.sock.eio_sid, "/") for d in devices]
+    for sid in sids:
+        assert set(manager.get_rooms(sid, "/")) == _scanned_rooms(manager, sid)
+    assert p.board_room(world.boards[0]) in manager.get_rooms(sids[0], "/")
+
+    # Alice follows the second workshop's board too, then leaves both.
+    assert alice.emit(p.BOARD_JOIN, {"board": world.boards[1]})["ok"]
+    assert set(manager.get_rooms(sids[0], "/")) == _scanned_rooms(manager, sids[0])
+    assert {p.board_room(b) for b in world.boards} <= set(manager.get_rooms(sids[0], "/"))
+    for board in world.boards:
+        assert alice.emit(p.BOARD_LEAVE, {"board": board})["ok"]
+        assert set(manager.get_rooms(sids[0], "/")) == _scanned_rooms(manager, sids[0])
+    assert manager.get_rooms(sids[0], "/") == [sids[0]]  # its own room only
+    assert alice.emit(p.NOTE_ADD, {"op": op(), "board": world.boards[0], "column": world.columns[world.boards[0]][0],
+                                   "text": "après être partie"})["error"]["code"] == "not_joined"
+
+    # Gone: in no room, and nothing of it kept.
+    for device in devices:
+        device.sock.disconnect()
+    for sid in sids:
+        assert _scanned_rooms(manager, sid) == set()
+        assert manager.get_rooms(sid, "/") == []
+        assert ("/", sid) not in manager.joined
+        assert sid not in manager.callbacks
