@@ -22,7 +22,6 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import safejson
@@ -69,7 +68,7 @@ class SnapshotCache:
         if key is None or self.ttl <= 0:
             text, seq = self.build(session, board, seen)
             return Kept((seq,), text, 0.0), seq
-        seq = session.scalar(select(Board.seq).where(Board.id == board.id))
+        seq = board.seq  # as the caller read it a moment ago: what is kept is stamped with its own seq
         event = board.event
         stamp = (seq, event.code, event.title, event.language)
         now = time.monotonic()
