@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..protocol import NOT_FOUND, WRONG_BOARD
@@ -57,3 +58,14 @@ def on_board(session: Session, board: Any, model: type, row_id: int, field: str 
     if row.board_id != board.id:
         raise DomainError(WRONG_BOARD, **details)
     return row
+
+
+def check_on_board(session: Session, board: Any, model: type, row_id: int, field: str) -> None:
+    """As on_board, for a caller that needs only to know the row is this board's: its board
+    id is read, not the whole row (a note's text and HTML)."""
+    table = model.__table__
+    owner = session.connection().execute(select(table.c.board_id).where(table.c.id == row_id)).scalar()
+    if owner is None:
+        raise DomainError(NOT_FOUND, field=field)
+    if owner != board.id:
+        raise DomainError(WRONG_BOARD, field=field)

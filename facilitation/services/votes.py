@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import protocol as p
 from ..models import Ballot, Board, Dot, Group, Note, Vote
-from . import Actor, DomainError, on_board
+from . import Actor, DomainError, check_on_board, on_board
 from .changes import Change, record
 from .phases import check_may, require_facilitator
 from .presenters import vote_form
@@ -86,7 +86,7 @@ def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, t
         raise DomainError(p.NO_VOTE)
     if not vote.is_open:
         raise DomainError(p.NO_VOTE)
-    on_board(session, board, Note if vote.target == "notes" else Group, target_id, "target")
+    check_on_board(session, board, Note if vote.target == "notes" else Group, target_id, "target")
     return vote
 
 
