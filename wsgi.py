@@ -9,11 +9,8 @@ import os
 
 ASYNC_MODE = os.environ.get("ASYNC_MODE", "gevent")
 if ASYNC_MODE == "gevent":
-    from gevent import config, monkey
+    from gevent import monkey
 
-    # gevent keeps, for each greenlet, a copy of the stack that spawned it (for debugging
-    # tools); a connected phone has three greenlets: 4 kB a phone (bench/conn_memory.py).
-    config.track_greenlet_tree = False
     monkey.patch_all()
 elif ASYNC_MODE == "eventlet":
     import eventlet
