@@ -110,6 +110,28 @@ def test_ctrl_c_prints_one_french_line_and_no_traceback(tmp_path):
     assert log.strip().splitlines()[-1].startswith("Relais s’est arrêté proprement")
 
 
+def test_a_stop_does_not_wait_for_a_browser_that_left_while_long_polling(tmp_path):
+    """A phone that opened Socket.IO over long-polling and went (its tab closed before the
+    websocket upgrade) reads nothing more: the stop used to wait on its queue until its ping
+    ran out, 20 s and more, and systemd (or the tests) killed the process meanwhile."""
+    server = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    http = requests.Session()
+    http.get(server.url + "/", timeout=10)  # the cookie, as a page visit gives it
+    opened = http.get(server.url + "/socket.io/?EIO=4&transport=polling", timeout=10)
+    sid = opened.text.split('"sid":"', 1)[1].split('"', 1)[0]
+    assert http.post(f"{server.url}/socket.io/?EIO=4&transport=polling&sid={sid}", data="40", timeout=10).ok
+    assert http.get(f"{server.url}/socket.io/?EIO=4&transport=polling&sid={sid}", timeout=10).text.startswith("40")
+    started = time.monotonic()  # the browser is gone: nobody polls any more
+    server.proc.send_signal(signal.SIGTERM)
+    try:
+        code = server.proc.wait(20)
+    finally:
+        server.stop()  # killed, if it still hangs
+    took = time.monotonic() - started
+    assert code == 0 and took < 5, f"the stop took {took:.1f} s"
+    assert "s’est arrêté proprement" in server.log.read_text()
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 96 KiB filesystem for NOTES_DIR (a tmpfs, which only root may mount)."""
