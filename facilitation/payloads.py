@@ -413,7 +413,8 @@ class VoteCast(Command):
 
     vote: Id
     target: Id
-    answer = "`{ok, vote, mine: {vote, left, dots}, seq}`"
+    answer = ("`{ok, vote, mine: {vote, left, dots}}` (no seq: a dot is not sequenced, its totals reach the "
+              "room as `board:tally`)")
     errors = (p.WRONG_PHASE, p.LOCKED, p.NO_VOTE, p.NO_DOTS_LEFT, p.CAP_REACHED, p.WRONG_BOARD)
 
 
