@@ -66,6 +66,28 @@ def test_joining_costs_the_same_queries_on_an_empty_and_a_full_board(world, no_r
     assert 2 <= shared <= empty - 3  # but the board itself: not read again
 
 
+def test_a_dot_costs_the_same_few_queries_however_many_were_cast(world, no_rate_limits):
+    board, columns = world.boards[0], world.columns[world.boards[0]]
+    console = phone(world, facilitator=True, view="console")
+    notes = [console.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[i % 3], "text": f"n{i}"})
+             ["note"]["id"] for i in range(20)]
+    assert console.emit(p.BOARD_SET, {"op": op(), "board": board, "phase": p.VOTE})["ok"]
+    vote = console.emit(p.VOTE_OPEN, {"op": op(), "board": board, "budget": 3, "cap": 1})["vote"]["id"]
+
+    def dot(device, target: int) -> int:
+        return _queries(world, device, p.VOTE_CAST, {"op": op(), "board": board, "vote": vote, "target": target})
+
+    first = dot(phone(world), notes[0])
+    for n in range(30):  # 30 people, 60 dots
+        voter = phone(world)
+        for k in range(2):
+            assert voter.emit(p.VOTE_CAST, {"op": op(), "board": board, "vote": vote,
+                                            "target": notes[(n + k) % 20]})["ok"]
+    assert dot(phone(world), notes[1]) == first
+    # board, op id, vote, target, ballot, dot (one upsert each), own dots, totals (+ results when shown), op stored
+    assert 6 <= first <= 10, first
+
+
 def _redis_or_skip() -> str:
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/0"
