@@ -15,6 +15,7 @@ server's RSS after, minus before, over N:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import subprocess
@@ -55,8 +56,6 @@ async def measure(kind: str, phones: int, tmp: Path) -> float:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     if kind == "relais":
-        import argparse
-
         proc = start_server(tmp, port, argparse.Namespace(database_url=None, redis_url=None, async_mode="gevent"))
     else:
         command = ["-c", RAW, str(port)] if kind == "raw" else [str(ROOT / "bench" / "bare_board.py"), str(port), "0"]
@@ -66,16 +65,7 @@ async def measure(kind: str, phones: int, tmp: Path) -> float:
     server = psutil.Process(proc.pid)
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            if kind == "raw":
-                for _ in range(300):
-                    try:
-                        async with session.get(url + "/") as r:
-                            await r.read()
-                        break
-                    except aiohttp.ClientError:
-                        await asyncio.sleep(0.1)
-            else:
-                await wait_until_up(session, url)
+            await wait_until_up(session, url)  # (the raw server answers every path)
             cookies, board = [""] * phones, 1
             if kind == "relais":
                 code, workshop, _ = await new_board(url)

@@ -47,16 +47,22 @@ def assign(row: Any, fields: dict[str, Any], names: tuple[str, ...], clearable: 
             setattr(row, name, fields[name])
 
 
+def _on_this_board(board: Any, owner: int | None, details: dict[str, Any]) -> None:
+    """not_found when there is no such row (its board id is None), wrong_board when it is
+    another board's."""
+    if owner is None:
+        raise DomainError(NOT_FOUND, **details)
+    if owner != board.id:
+        raise DomainError(WRONG_BOARD, **details)
+
+
 def on_board(session: Session, board: Any, model: type, row_id: int, field: str | None = None, **details: Any) -> Any:
     """The row of model with this id, if it belongs to this board: else not_found or wrong_board
     (naming the field at fault, when given)."""
     if field is not None:
         details["field"] = field
     row = session.get(model, row_id)
-    if row is None:
-        raise DomainError(NOT_FOUND, **details)
-    if row.board_id != board.id:
-        raise DomainError(WRONG_BOARD, **details)
+    _on_this_board(board, None if row is None else row.board_id, details)
     return row
 
 
@@ -65,7 +71,4 @@ def check_on_board(session: Session, board: Any, model: type, row_id: int, field
     id is read, not the whole row (a note's text and HTML)."""
     table = model.__table__
     owner = session.connection().execute(select(table.c.board_id).where(table.c.id == row_id)).scalar()
-    if owner is None:
-        raise DomainError(NOT_FOUND, field=field)
-    if owner != board.id:
-        raise DomainError(WRONG_BOARD, field=field)
+    _on_this_board(board, owner, {"field": field})

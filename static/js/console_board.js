@@ -92,10 +92,13 @@ function say(text) {
 }
 
 /** Where a note can go: every column (its loose notes) and every group, by name. */
+/** "Column: …" in the page's language, the title inserted as typed. */
+const columnLabel = (column) => t("to_column").replace("{name}", () => column.title);
+
 function places() {
   const out = [];
   for (const column of view.columns) {
-    out.push({ value: `c:${column.id}`, label: t("to_column").replace("{name}", () => column.title), column: column.id, group: 0 });
+    out.push({ value: `c:${column.id}`, label: columnLabel(column), column: column.id, group: 0 });
     for (const group of [...view.groups.values()].filter((g) => g.column === column.id)
       .sort((a, b) => a.position - b.position)) {
       out.push({ value: `g:${group.id}`, label: t("to_group").replace("{column}", () => column.title).replace("{name}", () => group.title),
@@ -119,7 +122,7 @@ function moveByKey(note, key) {
   if (key === "ArrowLeft" || key === "ArrowRight") {
     const at = view.columns.findIndex((c) => c.id === note.column);
     const to = view.columns[at + (key === "ArrowLeft" ? -1 : 1)];
-    if (to) moveTo(note, { column: to.id, group: 0, label: t("to_column").replace("{name}", () => to.title) });
+    if (to) moveTo(note, { column: to.id, group: 0, label: columnLabel(to) });
     return;
   }
   const siblings = view.board.containers()[view.board.containerOf(note)] || [];
