@@ -163,7 +163,9 @@ def start_server(tmp: Path, port: int, args: argparse.Namespace, *, cpu: int = 0
         "PYTHONWARNINGS": "ignore",
     }
     # Another source tree (an older release, for a before/after in one run) may be served instead.
-    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=getattr(args, "root", None) or ROOT, env=env,
+    # PROF_OUT=file: the server runs under cProfile and writes its statistics there when stopped.
+    profile = ["-m", "cProfile", "-o", os.environ["PROF_OUT"]] if os.environ.get("PROF_OUT") else []
+    proc = subprocess.Popen([sys.executable, *profile, "wsgi.py"], cwd=getattr(args, "root", None) or ROOT, env=env,
                             stdout=subprocess.DEVNULL,
                             stderr=(tmp / log).open("w"))
     os.sched_setaffinity(proc.pid, {cpu})

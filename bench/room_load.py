@@ -154,9 +154,12 @@ async def vote_storm(session: aiohttp.ClientSession, target: Target, phones: int
             assert answer["ok"], answer
             acks.append(time.perf_counter() - sent)
 
+    server = psutil.Process(target.proc.pid)
+    cpu_before = sum(server.cpu_times()[:2])
     started = time.perf_counter()
     await asyncio.gather(*(cast(c, n) for n, c in enumerate(clients)))
     wall = time.perf_counter() - started
+    server_cpu = sum(server.cpu_times()[:2]) - cpu_before
     expected = phones * 3
 
     def final(client: Phone) -> bool:  # (before coalescing, totals came as board:vote)
@@ -178,7 +181,8 @@ async def vote_storm(session: aiohttp.ClientSession, target: Target, phones: int
         counted = sum(r["dots"] for r in revealed["results"])
     await asyncio.gather(*(c.close() for c in clients))
     return {"all_acked_s": round(wall, 3), "ack_p50_ms": round(percentile(acks, 50) * 1000, 1),
-            "ack_p99_ms": round(percentile(acks, 99) * 1000, 1), "dots": expected, "counted": counted,
+            "ack_p99_ms": round(percentile(acks, 99) * 1000, 1), "server_cpu_s": round(server_cpu, 2),
+            "dots": expected, "counted": counted,
             "tallies_per_phone": int(statistics.median(len(t) for t in tallies)),
             "every_phone_heard_the_last": all(final(c) for c in clients),
             "max_tallies_per_phone_per_s": round(max(rates), 1) if rates else None}

@@ -87,7 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(relais)
 
-    from . import realtime  # noqa: F401  (registers the socket handlers)
+    from . import bursts, realtime  # (realtime registers the socket handlers)
+
+    app.extensions["relais.bursts"] = bursts.Bursts(realtime.count_dots, lambda: socketio.sleep(0))
 
     if app.config["REDIS_URL"]:
         from .redisqueue import QueuedRedisManager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 
 from flask import session
 from sqlalchemy import select
@@ -14,9 +15,25 @@ from .services import events as event_service
 from .services.access import link_covering, live_links
 
 
+@dataclass(frozen=True)
+class Held:
+    """What this browser's cookie holds, read once: a command counted away from its own
+    request (a burst of dots, bursts.py) still knows who sent it."""
+
+    participants: dict[str, str]  # event id -> participant id
+    owners: dict[str, str]  # event id -> the owner link's hash
+    links: dict[str, list[str]]  # event id -> the workshop links' hashes
+
+
+def held() -> Held:
+    """The cookie of the request (or socket) being served."""
+    return Held(dict(session.get("p") or {}), dict(session.get("f") or {}),
+                {k: list(v) for k, v in (session.get("w") or {}).items()})
+
+
 def participant_id(event_id: int) -> str | None:
     """The participant id this browser holds for an event, if any."""
-    return (session.get("p") or {}).get(str(event_id))
+    return held().participants.get(str(event_id))
 
 
 def ensure_participant(db: Session, event: Event) -> Participant:
@@ -30,11 +47,11 @@ def ensure_participant(db: Session, event: Event) -> Participant:
     return participant
 
 
-def is_facilitator(event: Event) -> bool:
+def is_facilitator(event: Event, cookie: Held | None = None) -> bool:
     """True when this browser opened the event's current owner link (it runs everything)."""
-    held = (session.get("f") or {}).get(str(event.id))
+    owner = (cookie or held()).owners.get(str(event.id))
     # The hash is kept in the cookie so that a new link revokes every old session.
-    return bool(held) and hmac.compare_digest(held, event.facilitator_token_hash)
+    return bool(owner) and hmac.compare_digest(owner, event.facilitator_token_hash)
 
 
 def grant_facilitator(event: Event) -> None:
@@ -47,7 +64,7 @@ def grant_facilitator(event: Event) -> None:
 
 def held_links(event_id: int) -> list[str]:
     """The hashes of the workshop links this browser opened for an event."""
-    return list((session.get("w") or {}).get(str(event_id)) or [])
+    return list(held().links.get(str(event_id)) or [])
 
 
 def grant_link(link: FacilitatorLink) -> None:
@@ -60,12 +77,13 @@ def grant_link(link: FacilitatorLink) -> None:
     session.permanent = True
 
 
-def board_credential(db: Session, event: Event, board: Board) -> str | None:
+def board_credential(db: Session, event: Event, board: Board, cookie: Held | None = None) -> str | None:
     """The credential with which this browser runs this board: the owner's, else a workshop
     link that covers it and still exists; None when it may not."""
-    if is_facilitator(event):
+    cookie = cookie or held()
+    if is_facilitator(event, cookie):
         return event.facilitator_token_hash
-    return link_covering(db, held_links(event.id), board)
+    return link_covering(db, list(cookie.links.get(str(event.id)) or []), board)
 
 
 def runs_board(db: Session, event: Event, board: Board) -> bool:
@@ -78,19 +96,21 @@ def workshop_links(db: Session, event: Event) -> list[FacilitatorLink]:
     return live_links(db, event, held_links(event.id))
 
 
-def actor_for(event: Event, board: Board | None = None) -> Actor | None:
+def actor_for(event: Event, board: Board | None = None, cookie: Held | None = None) -> Actor | None:
     """The actor for this event (and, for a board's command, that board), or None when the
     browser never joined it. `facilitator` means: may run this board (the owner or one of its
-    workshop's facilitators), or, without a board, the whole event (the owner only)."""
-    pid = participant_id(event.id)
+    workshop's facilitators), or, without a board, the whole event (the owner only). The
+    cookie is the request's own unless given."""
+    cookie = cookie or held()
+    pid = cookie.participants.get(str(event.id))
     if pid is None:
         return None
     if board is None:
-        credential = event.facilitator_token_hash if is_facilitator(event) else None
+        credential = event.facilitator_token_hash if is_facilitator(event, cookie) else None
     else:
         from .db import get_session
 
-        credential = board_credential(get_session(), event, board)
+        credential = board_credential(get_session(), event, board, cookie)
     return Actor(event_id=event.id, participant_id=pid, facilitator=credential is not None, credential=credential)
 
 

@@ -19,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock, tallies, throttle
+from . import bursts, clock, tallies, throttle
 from . import payloads as pl
 from . import protocol as p
 from .db import DatabaseBusy, get_session
 from .extensions import socketio
-from .identity import actor_for
+from .identity import actor_for, held
 from .mirror import BILAN, BOARD, schedule_bilan, schedule_mirror
 from .models import Board, Event
 from .security import log_failure
@@ -48,8 +48,8 @@ def _refuse(code: str, **details: Any) -> dict[str, Any]:
     return p.error(code, gettext(p.MESSAGES[code]), **details)
 
 
-def _actor(event: Event, board: Board | None = None) -> Actor:
-    actor = actor_for(event, board)
+def _actor(event: Event, board: Board | None = None, cookie: Any = None) -> Actor:
+    actor = actor_for(event, board, cookie)
     if actor is None:
         raise DomainError(p.FORBIDDEN)
     return actor
@@ -263,8 +263,6 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
     ),
     p.VOTE_CLOSE: lambda db, b, a, d: vote_service.close_vote(db, b, a, vote_id=d.vote),
     p.VOTE_REVEAL: lambda db, b, a, d: vote_service.reveal_vote(db, b, a, vote_id=d.vote),
-    p.VOTE_CAST: lambda db, b, a, d: vote_service.cast(db, b, a, vote_id=d.vote, target_id=d.target),
-    p.VOTE_UNCAST: lambda db, b, a, d: vote_service.uncast(db, b, a, vote_id=d.vote, target_id=d.target),
     p.ACTION_ADD: lambda db, b, a, d: action_service.add(
         db, b, a, note_id=d.note, group_id=d.group, **d.given("what", "organisation", "due")
     ),
@@ -273,6 +271,109 @@ COMMANDS: dict[str, Callable[[Session, Board, Actor, Any], Change]] = {
     ),
     p.ACTION_DELETE: lambda db, b, a, d: action_service.delete(db, b, a, action_id=d.action),
 }
+
+
+# Dots: counted in bursts (bursts.py), the same rules as a command, one transaction for the
+# dots of a board that arrive together.
+DOTS: dict[str, Callable[[vote_service.Ballots, Actor, Any], None]] = {
+    p.VOTE_CAST: lambda ballots, a, d: ballots.cast(a, d.vote, d.target),
+    p.VOTE_UNCAST: lambda ballots, a, d: ballots.uncast(a, d.vote, d.target),
+}
+
+
+def _dot(name: str, payload: Any) -> dict:
+    """A dot cast or taken back: checked here, counted with the others of its burst, answered
+    here (in its sender's language: the burst may run in another's request)."""
+
+    def body(data: Any) -> dict[str, Any]:
+        if not _rooms_of(data.board):
+            _board_for(data.board)  # not_found comes first, as for every command
+            raise DomainError(p.NOT_JOINED)
+        ticket = current_app.extensions["relais.bursts"].submit(
+            data.board, bursts.Ticket(name, data, held(), request.sid))
+        if ticket.error is not None:
+            raise ticket.error
+        if ticket.answer is None:  # its burst failed before answering it (logged there)
+            raise DomainError(p.INTERNAL)
+        return ticket.answer
+
+    return _guarded(name, payload, body)
+
+
+def count_dots(board_id: int, tickets: list[bursts.Ticket]) -> None:
+    """Run a burst of dots of one board in one transaction; answer every ticket. Should the
+    burst fail as a whole (the database away, an op id raced in from another worker), each
+    dot is run again alone, so that one cannot fail the others."""
+    db = get_session()
+    try:
+        _count_together(db, board_id, tickets)
+    except Exception as exc:  # noqa: BLE001 - every ticket gets an answer, the worker stays up
+        db.rollback()
+        if len(tickets) > 1:
+            for ticket in tickets:
+                ticket.answer = ticket.error = None
+                count_dots(board_id, [ticket])
+            return
+        if isinstance(exc, DomainError | DatabaseBusy):
+            tickets[0].error = exc
+        else:
+            log_failure(f"{tickets[0].name} failed", exc)
+            tickets[0].error = DomainError(p.INTERNAL)
+
+
+def _count_together(db: Session, board_id: int, tickets: list[bursts.Ticket]) -> None:
+    board = _board_for(board_id)
+    with current_app.extensions["relais.lifecycle"].command():
+        ballots = vote_service.Ballots(db, board)
+        # In the order of their senders (rows are locked in one order by every burst, on every
+        # worker: no deadlock), each sender's dots in the order they came.
+        senders: list[tuple[bursts.Ticket, Actor]] = []
+        for ticket in sorted(tickets, key=lambda t: t.cookie.participants.get(str(board.event_id)) or ""):
+            try:
+                senders.append((ticket, _actor(board.event, board, ticket.cookie)))
+            except DomainError as exc:
+                ticket.error = exc
+        earlier = ops.previous_answers(db, [(actor.participant_id, t.data.op) for t, actor in senders])
+        first: dict[tuple[str, str], bursts.Ticket] = {}  # (participant, op) -> the ticket that counts it
+        counted: list[tuple[bursts.Ticket, Actor]] = []
+        repeats: list[tuple[bursts.Ticket, bursts.Ticket]] = []
+        for ticket, actor in senders:
+            key = (actor.participant_id, ticket.data.op)
+            if key in first:  # the same op twice in one burst (a resend): one dot, one answer
+                repeats.append((ticket, first[key]))
+            elif key in earlier:  # a resend of what was already done costs nothing
+                ticket.answer = earlier[key]
+            else:
+                try:
+                    throttle.hit(throttle.policy_for(ticket.name, actor.facilitator), f"p:{actor.participant_id}",
+                                 f"s:{ticket.sid}")
+                    DOTS[ticket.name](ballots, actor, ticket.data)
+                except (DomainError, throttle.TooFast) as exc:
+                    ticket.error = exc
+                    continue
+                first[key] = ticket
+                counted.append((ticket, actor))
+        if counted:
+            change = ballots.change()
+            also = _plenary_follow(db, board, change)
+            for ticket, actor in counted:
+                ticket.answer = p.ok(vote=change.payload["vote"], mine=change.reply["mine"][actor.participant_id])
+            ops.remember_many(db, [(actor.participant_id, t.data.op, t.answer) for t, actor in counted],
+                              board_id=board.id)
+            db.commit()
+            publish(change)
+            for follow in also:
+                publish_event(follow)
+    for ticket, same in repeats:
+        ticket.answer, ticket.error = same.answer, same.error
+
+
+def _register_dot(name: str) -> None:
+    def handler(payload: Any = None, *_extra: Any) -> dict:
+        return _dot(name, payload)
+
+    handler.__name__ = "on_" + name.replace(":", "_")
+    socketio.on_event(name, handler)
 
 
 # Every command on a whole event.
@@ -360,6 +461,8 @@ def _register(name: str, apply: Callable[[Session, Any, Actor, Any], Any], scope
 
 for _name, _apply in COMMANDS.items():
     _register(_name, _apply, BOARD_SCOPE)
+for _name in DOTS:
+    _register_dot(_name)
 for _name, _apply in EVENT_COMMANDS.items():
     _register(_name, _apply, EVENT_SCOPE)
 

@@ -68,18 +68,25 @@ def turnout(session: Session, vote: Vote) -> tuple[int, int]:
     return int(cast), int(voters)
 
 
-def my_dots(session: Session, vote: Vote, participant_id: str | None, *, used: int | None = None) -> dict:
-    """One participant's own dots: {left, dots: {target id: count}} (for them only); used,
-    when the caller has just read their ballot."""
-    if participant_id is None:
-        return {"left": vote.budget, "dots": {}}
-    if used is None:
-        used = session.scalar(
-            select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id)
-        )
-    dots = session.execute(
-        select(Dot.target_id, Dot.count).where(
-            Dot.vote_id == vote.id, Dot.participant_id == participant_id, Dot.count > 0
+def dots_of(session: Session, vote: Vote, participant_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Several participants' own dots, read at once: {participant: {target id: count}} (the
+    ones with none are left out)."""
+    if not participant_ids:
+        return {}
+    rows = session.execute(
+        select(Dot.participant_id, Dot.target_id, Dot.count).where(
+            Dot.vote_id == vote.id, Dot.participant_id.in_(participant_ids), Dot.count > 0
         )
     ).all()
-    return {"left": vote.budget - (used or 0), "dots": {str(t): c for t, c in dots}}
+    found: dict[str, dict[str, int]] = {}
+    for pid, target, count in rows:
+        found.setdefault(pid, {})[str(target)] = count
+    return found
+
+
+def my_dots(session: Session, vote: Vote, participant_id: str | None) -> dict:
+    """One participant's own dots: {left, dots: {target id: count}} (for them only)."""
+    if participant_id is None:
+        return {"left": vote.budget, "dots": {}}
+    used = session.scalar(select(Ballot.used).where(Ballot.vote_id == vote.id, Ballot.participant_id == participant_id))
+    return {"left": vote.budget - (used or 0), "dots": dots_of(session, vote, [participant_id]).get(participant_id, {})}

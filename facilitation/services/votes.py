@@ -9,6 +9,7 @@ and only once the facilitator allows it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -21,7 +22,7 @@ from . import Actor, DomainError, check_on_board, on_board
 from .changes import Change, record
 from .phases import check_may, require_facilitator
 from .presenters import vote_form
-from .queries import current_vote, my_dots
+from .queries import current_vote, dots_of, my_dots
 
 
 def _changed(session: Session, board: Board, vote: Vote, **extra: Any) -> Change:
@@ -78,29 +79,6 @@ def reveal_vote(session: Session, board: Board, actor: Actor, *, vote_id: int) -
     return _changed(session, board, vote)
 
 
-def _open_vote_for(session: Session, board: Board, actor: Actor, vote_id: int, target_id: int) -> Vote:
-    check_may(board, actor, "vote")
-    vote = current_vote(session, board)
-    if vote is None or vote.id != vote_id:
-        _the_vote(session, board, vote_id)  # not_found or wrong_board, naming the field, when it is not this board's
-        raise DomainError(p.NO_VOTE)
-    if not vote.is_open:
-        raise DomainError(p.NO_VOTE)
-    check_on_board(session, board, Note if vote.target == "notes" else Group, target_id, "target")
-    return vote
-
-
-def _mine_change(session: Session, board: Board, vote: Vote, actor: Actor, used: int) -> Change:
-    """A dot cast or taken back: no seq and no change-log entry (the board's row is not
-    touched, so a room casting at once is not queued behind it). The caster hears its ack and
-    `vote:mine` at once; the room hears the totals as a tally, coalesced (tallies.py, which
-    also reads then which consoles to tell)."""
-    mine = {"vote": vote.id, **my_dots(session, vote, actor.participant_id, used=used)}
-    own = [(actor.participant_id, p.VOTE_MINE, {"board": board.id, **mine})]
-    form = {"board": board.id, "vote": vote_form(session, vote)}
-    return Change(board.id, p.BOARD_TALLY, form, p.BOARD_TALLY, form, own, {"mine": mine}, tally=True)
-
-
 @functools.cache
 def _spending(dialect: str, model: type, keys: tuple[str, ...], column_name: str) -> Any:
     """INSERT the row at 1, or add one to it while it stays under :limit; RETURNING the count.
@@ -124,44 +102,110 @@ def _spend(session: Session, model: type, keys: dict[str, Any], column: Any, lim
     return session.connection().execute(statement, {**keys, "limit": limit}).scalar_one_or_none()
 
 
-def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
-    """Put one dot on a note or group: within the budget and the cap, atomically."""
-    vote = _open_vote_for(session, board, actor, vote_id, target_id)
-    pid = actor.participant_id
-    # Lock order, always: the ballot row, then the dot row (so cast and take-back never deadlock).
-    used = _spend(session, Ballot, {"vote_id": vote.id, "participant_id": pid}, Ballot.used, vote.budget)
-    if used is None:
-        raise DomainError(p.NO_DOTS_LEFT)
-    placed = _spend(session, Dot, {"vote_id": vote.id, "participant_id": pid, "target_id": target_id}, Dot.count,
-                    vote.cap)
-    if placed is None:
-        raise DomainError(p.CAP_REACHED)  # the caller rolls back the ballot's +1
-    return _mine_change(session, board, vote, actor, used)
+class Ballots:
+    """The dots cast and taken back on one board in one transaction: one dot alone (`cast`,
+    `uncast`) or a burst of them (bursts.py). The vote is read once, each target checked
+    once, and each dot spent by its own statement (the budget and the cap are its WHERE, so
+    no order of dots can exceed them); the totals and each caster's dots are read once, at
+    the end (`change`)."""
 
+    def __init__(self, session: Session, board: Board) -> None:
+        self.session, self.board = session, board
+        self.vote = current_vote(session, board)
+        self.targets: set[int] = set()  # checked: this board's
+        self.used: dict[str, int] = {}  # participant -> their ballot's count after their last dot here
 
-def uncast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
-    """Take one dot back from a note or group."""
-    vote = _open_vote_for(session, board, actor, vote_id, target_id)
-    pid = actor.participant_id
-    returned = session.execute(
-        update(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.participant_id == pid, Ballot.used > 0)
-        .values(used=Ballot.used - 1)
-        .returning(Ballot.used)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    taken = None
-    if returned is not None:
-        taken = session.execute(
+    def _open_for(self, actor: Actor, vote_id: int, target_id: int) -> Vote:
+        check_may(self.board, actor, "vote")
+        vote = self.vote
+        if vote is None or vote.id != vote_id:
+            _the_vote(self.session, self.board, vote_id)  # not_found or wrong_board, naming the field
+            raise DomainError(p.NO_VOTE)
+        if not vote.is_open:
+            raise DomainError(p.NO_VOTE)
+        if target_id not in self.targets:
+            check_on_board(self.session, self.board, Note if vote.target == "notes" else Group, target_id, "target")
+            self.targets.add(target_id)
+        return vote
+
+    def cast(self, actor: Actor, vote_id: int, target_id: int) -> None:
+        """Put one dot on a note or group: within the budget and the cap, atomically."""
+        vote = self._open_for(actor, vote_id, target_id)
+        ballot = {"vote_id": vote.id, "participant_id": actor.participant_id}
+        # Lock order, always: the ballot row, then the dot row (so cast and take-back never deadlock).
+        used = _spend(self.session, Ballot, ballot, Ballot.used, vote.budget)
+        if used is None:
+            raise DomainError(p.NO_DOTS_LEFT)
+        if _spend(self.session, Dot, {**ballot, "target_id": target_id}, Dot.count, vote.cap) is None:
+            self._give_back(ballot, 1)  # the other dots of a burst share this transaction
+            raise DomainError(p.CAP_REACHED)
+        self.used[actor.participant_id] = used
+
+    def uncast(self, actor: Actor, vote_id: int, target_id: int) -> None:
+        """Take one dot back from a note or group."""
+        vote = self._open_for(actor, vote_id, target_id)
+        pid = actor.participant_id
+        returned = self.session.execute(
+            update(Ballot)
+            .where(Ballot.vote_id == vote.id, Ballot.participant_id == pid, Ballot.used > 0)
+            .values(used=Ballot.used - 1)
+            .returning(Ballot.used)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if returned is None:
+            raise DomainError(p.NOT_VOTED)
+        taken = self.session.execute(
             update(Dot)
             .where(Dot.vote_id == vote.id, Dot.participant_id == pid, Dot.target_id == target_id, Dot.count > 0)
             .values(count=Dot.count - 1)
             .returning(Dot.count)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()
-    if taken is None:
-        raise DomainError(p.NOT_VOTED)
-    return _mine_change(session, board, vote, actor, returned)
+        if taken is None:
+            self._give_back({"vote_id": vote.id, "participant_id": pid}, -1)
+            raise DomainError(p.NOT_VOTED)
+        self.used[pid] = returned
+
+    def _give_back(self, ballot: dict[str, Any], spent: int) -> None:
+        """Undo what a refused dot did to its ballot."""
+        self.session.execute(
+            update(Ballot)
+            .where(Ballot.vote_id == ballot["vote_id"], Ballot.participant_id == ballot["participant_id"])
+            .values(used=Ballot.used - spent)
+            .execution_options(synchronize_session=False)
+        )
+
+    def change(self) -> Change:
+        """What the dots counted here changed: no seq and no change-log entry (the board's row
+        is not touched, so a room casting at once is not queued behind it). Each caster hears
+        its ack and `vote:mine` at once, its dots as they are after all of them (`reply["mine"]`:
+        participant -> theirs); the room hears the totals as a tally, coalesced (tallies.py,
+        which also reads then which consoles to tell)."""
+        vote, board = self.vote, self.board
+        dots = dots_of(self.session, vote, list(self.used))
+        mine = {pid: {"vote": vote.id, "left": vote.budget - used, "dots": dots.get(pid, {})}
+                for pid, used in self.used.items()}
+        own = [(pid, p.VOTE_MINE, {"board": board.id, **form}) for pid, form in mine.items()]
+        form = {"board": board.id, "vote": vote_form(self.session, vote)}
+        return Change(board.id, p.BOARD_TALLY, form, p.BOARD_TALLY, form, own, {"mine": mine}, tally=True)
+
+
+def _one_dot(session: Session, board: Board, actor: Actor, count: Callable[[Ballots], None]) -> Change:
+    ballots = Ballots(session, board)
+    count(ballots)
+    change = ballots.change()
+    change.reply["mine"] = change.reply["mine"][actor.participant_id]
+    return change
+
+
+def cast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
+    """Put one dot on a note or group: within the budget and the cap, atomically."""
+    return _one_dot(session, board, actor, lambda ballots: ballots.cast(actor, vote_id, target_id))
+
+
+def uncast(session: Session, board: Board, actor: Actor, *, vote_id: int, target_id: int) -> Change:
+    """Take one dot back from a note or group."""
+    return _one_dot(session, board, actor, lambda ballots: ballots.uncast(actor, vote_id, target_id))
 
 
 def forget_target(session: Session, board: Board, target: str, target_id: int) -> list[tuple[str, str, dict]]:
