@@ -172,10 +172,6 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
     """A phone, projector or console opens a board; answers a snapshot or the missed changes."""
 
     def body(data: pl.BoardJoin) -> dict[str, Any]:
-        with current_app.extensions["relais.join_gate"]:
-            return join(data)
-
-    def join(data: pl.BoardJoin) -> dict[str, Any]:
         db = get_session()
         throttle.hit("join", f"s:{request.sid}")
         board = _board_for(data.board)
