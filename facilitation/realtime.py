@@ -297,12 +297,17 @@ def _dot(name: str, payload: Any) -> dict:
 
 
 def count_dots(board_id: int, tickets: list[bursts.Ticket]) -> None:
-    """Run a burst of dots of one board in one transaction; answer every ticket. Should the
-    burst fail as a whole (the database away, an op id raced in from another worker), each
-    dot is run again alone, so that one cannot fail the others."""
+    """Run a burst of dots of one board in one transaction; answer every ticket. A refusal of
+    the whole burst (the board gone, the worker stopping, the database busy past its wait) is
+    every dot's answer. Should the burst fail otherwise (an op id raced in from another
+    worker...), each dot is run again alone, so that one cannot fail the others."""
     db = get_session()
     try:
         _count_together(db, board_id, tickets)
+    except (DomainError, DatabaseBusy) as exc:
+        db.rollback()
+        for ticket in tickets:
+            ticket.answer, ticket.error = None, exc
     except Exception as exc:  # noqa: BLE001 - every ticket gets an answer, the worker stays up
         db.rollback()
         if len(tickets) > 1:
@@ -310,11 +315,8 @@ def count_dots(board_id: int, tickets: list[bursts.Ticket]) -> None:
                 ticket.answer = ticket.error = None
                 count_dots(board_id, [ticket])
             return
-        if isinstance(exc, DomainError | DatabaseBusy):
-            tickets[0].error = exc
-        else:
-            log_failure(f"{tickets[0].name} failed", exc)
-            tickets[0].error = DomainError(p.INTERNAL)
+        log_failure(f"{tickets[0].name} failed", exc)
+        tickets[0].answer, tickets[0].error = None, DomainError(p.INTERNAL)
 
 
 def _count_together(db: Session, board_id: int, tickets: list[bursts.Ticket]) -> None:

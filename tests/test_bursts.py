@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from facilitation import protocol as p
 from facilitation import realtime
 from facilitation.bursts import Bursts, Ticket
-from facilitation.db import get_session
+from facilitation.db import DatabaseBusy, get_session
 from facilitation.identity import Held
 from facilitation.models import Ballot, Dot
 from facilitation.services import ops
+from facilitation.services import votes as vote_service
 
 from .factories import op, phone
 
@@ -217,3 +218,20 @@ def test_a_dot_over_the_socket_goes_through_a_burst_and_is_answered(voting):
     outsider = phone(world, 1)
     assert outsider.emit(p.VOTE_CAST, {"op": op(), "board": voting.board, "vote": voting.vote,
                                        "target": voting.notes[0]})["error"]["code"] == p.NOT_JOINED
+
+
+def test_a_burst_refused_as_a_whole_answers_every_dot_at_once(voting, monkeypatch):
+    """The database busy past its wait (another program holds SQLite's lock): every dot of the
+    burst hears busy at once; none is tried again alone (each would wait as long again)."""
+    tries = []
+
+    def busy(*_args, **_kwargs):
+        tries.append(1)
+        raise DatabaseBusy()
+
+    monkeypatch.setattr(vote_service, "Ballots", busy)
+    tickets = [_ticket(voting, "alice", voting.notes[0]), _ticket(voting, "bob", voting.notes[1])]
+    with voting.world.app.test_request_context():
+        realtime.count_dots(voting.board, tickets)
+    assert tries == [1]
+    assert all(isinstance(t.error, DatabaseBusy) and t.answer is None for t in tickets)

@@ -61,7 +61,7 @@ def _wait_for_lanes(server: FakeServer, turns: Turns) -> None:
 def test_joins_run_in_order_one_lane_at_a_time_and_other_events_go_inline():
     server = FakeServer()
     gate = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5))
+    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5), slice_seconds=0)
     turns.install()
     for n in range(20):
         server._handle_event("eio-a" if n % 2 else "eio-b", "/", n, ["board:join", n])
@@ -78,7 +78,7 @@ def test_joins_run_in_order_one_lane_at_a_time_and_other_events_go_inline():
 def test_a_join_whose_socket_left_is_dropped_and_a_failing_one_does_not_stop_the_lane(caplog):
     server = FakeServer()
     gate = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5))
+    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5), slice_seconds=0)
     turns.install()
     server._handle_event("eio-a", "/", 1, ["board:join", "first"])
     server._handle_event("eio-b", "/", 2, ["board:join", "left"])
@@ -95,7 +95,7 @@ def test_a_join_whose_socket_left_is_dropped_and_a_failing_one_does_not_stop_the
 def test_several_lanes_share_the_queue():
     server = FakeServer()
     release = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=4, pause=lambda: release.wait(5))
+    turns = Turns(server, {"board:join"}, lanes=4, pause=lambda: release.wait(5), slice_seconds=0)
     turns.install()
     for n in range(12):
         server._handle_event("eio-a", "/", n, ["board:join", n])
@@ -112,3 +112,21 @@ def test_with_inline_handlers_nothing_is_queued():
     turns.install()
     server._handle_event("eio-a", "/", 1, ["board:join", 1])
     assert server.inline == ["board:join"] and not server.threads
+
+
+def test_a_lane_pauses_between_slices_of_joins_not_after_each():
+    for slice_seconds, expected in ((60.0, 0), (0.0, 6)):
+        server = FakeServer()
+        pauses: list[int] = []
+        hold = threading.Event()
+        turns = Turns(server, {"board:join"}, lanes=1, pause=lambda p=pauses: p.append(1),
+                      slice_seconds=slice_seconds)
+        # The lane starts once all six are queued (its thread waits for the signal).
+        start = server.start_background_task
+        server.start_background_task = lambda target, s=start, h=hold: s(lambda: (h.wait(5), target()))
+        turns.install()
+        for n in range(6):
+            server._handle_event("eio-a", "/", n, ["board:join", n])
+        hold.set()
+        _wait_for_lanes(server, turns)
+        assert len(server.ran) == 6 and len(pauses) == expected
