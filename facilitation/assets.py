@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,19 @@ class Assets:
         self.imports: dict[str, list[str]] = {}
         self.map_json = ""
         self.map_hash = ""
+        self.looked = float("-inf")  # when the files were last looked at (time.monotonic)
 
     def _files(self) -> list[Path]:
         return sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".svg"})
 
     def refresh(self) -> None:
-        """Hash the files again if any changed (a file edited while `make run` serves)."""
+        """Hash the files again if any changed (a file edited while `make run` serves). Looked
+        at once a second at most: a page asks for a dozen URLs, and each look lists the folder
+        and stats every file in it (some 650 calls a page when it looked every time)."""
+        now = time.monotonic()
+        if now - self.looked < 1.0:
+            return
+        self.looked = now
         files = self._files()
         stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files)
         if stamp == self.stamp:
