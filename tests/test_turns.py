@@ -52,6 +52,15 @@ class FakeServer:
         thread.start()
 
 
+def _queue(lanes: int = 1) -> tuple[FakeServer, threading.Event, Turns]:
+    """A server whose joins are queued; each lane pauses after every join until the gate opens."""
+    server = FakeServer()
+    gate = threading.Event()
+    turns = Turns(server, {"board:join"}, lanes=lanes, pause=lambda: gate.wait(5), slice_seconds=0)
+    turns.install()
+    return server, gate, turns
+
+
 def _wait_for_lanes(server: FakeServer, turns: Turns) -> None:
     for thread in list(server.threads):
         thread.join(5)
@@ -59,10 +68,7 @@ def _wait_for_lanes(server: FakeServer, turns: Turns) -> None:
 
 
 def test_joins_run_in_order_one_lane_at_a_time_and_other_events_go_inline():
-    server = FakeServer()
-    gate = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5), slice_seconds=0)
-    turns.install()
+    server, gate, turns = _queue()
     for n in range(20):
         server._handle_event("eio-a" if n % 2 else "eio-b", "/", n, ["board:join", n])
     server._handle_event("eio-c", "/", 99, ["note:add", {}])
@@ -76,10 +82,7 @@ def test_joins_run_in_order_one_lane_at_a_time_and_other_events_go_inline():
 
 
 def test_a_join_whose_socket_left_is_dropped_and_a_failing_one_does_not_stop_the_lane(caplog):
-    server = FakeServer()
-    gate = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=1, pause=lambda: gate.wait(5), slice_seconds=0)
-    turns.install()
+    server, gate, turns = _queue()
     server._handle_event("eio-a", "/", 1, ["board:join", "first"])
     server._handle_event("eio-b", "/", 2, ["board:join", "left"])
     server._handle_event("eio-a", "/", 3, ["board:join", "boom"])
@@ -93,10 +96,7 @@ def test_a_join_whose_socket_left_is_dropped_and_a_failing_one_does_not_stop_the
 
 
 def test_several_lanes_share_the_queue():
-    server = FakeServer()
-    release = threading.Event()
-    turns = Turns(server, {"board:join"}, lanes=4, pause=lambda: release.wait(5), slice_seconds=0)
-    turns.install()
+    server, release, turns = _queue(lanes=4)
     for n in range(12):
         server._handle_event("eio-a", "/", n, ["board:join", n])
     assert len(server.threads) == 4  # no more lanes than allowed, however many wait
