@@ -362,6 +362,8 @@ def _count_together(db: Session, board_id: int, tickets: list[bursts.Ticket]) ->
             publish(change)
             for follow in also:
                 publish_event(follow)
+        else:  # every dot refused: what they tried is undone, and SQLite's write lock let go now
+            db.rollback()
     for ticket, same in repeats:
         ticket.answer, ticket.error = same.answer, same.error
 

@@ -235,3 +235,15 @@ def test_a_burst_refused_as_a_whole_answers_every_dot_at_once(voting, monkeypatc
         realtime.count_dots(voting.board, tickets)
     assert tries == [1]
     assert all(isinstance(t.error, DatabaseBusy) and t.answer is None for t in tickets)
+
+
+def test_a_burst_of_refused_dots_leaves_no_transaction_open(voting):
+    """Refused dots undo what they tried; the burst lets go of its transaction (on SQLite, the
+    write lock) at once, not when its leader's request ends."""
+    n1 = voting.notes[0]
+    with voting.world.app.test_request_context():
+        realtime.count_dots(voting.board, [_ticket(voting, "alice", n1)])
+        refused = _ticket(voting, "alice", n1)  # cap 1: its ballot's +1 undone
+        realtime.count_dots(voting.board, [refused])
+        assert _code(refused) == p.CAP_REACHED
+        assert not get_session().in_transaction()
