@@ -9,8 +9,10 @@ There is no timer and no extra task: the command that finds no burst running on 
 leads one. It first lets the commands already read from the sockets join it (one yield),
 takes everything queued, runs it in its own request's transaction, and answers each; if
 more arrived meanwhile, the first of them leads the next burst. A dot alone on a quiet board
-waits for nothing. A waiting command is answered by the burst that ran it, whatever
-happens to that burst (`run` must answer every ticket and never raise).
+waits for nothing. A waiting command is released by the burst that ran it, whatever
+happens to that burst: `run` answers every ticket (`realtime.count_dots` never raises); were
+it to raise, the leader's request fails with it and the others come back unanswered (their
+handler says `internal`), and the next burst still starts.
 """
 
 from __future__ import annotations
