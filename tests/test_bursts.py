@@ -247,3 +247,40 @@ def test_a_burst_of_refused_dots_leaves_no_transaction_open(voting):
         realtime.count_dots(voting.board, [refused])
         assert _code(refused) == p.CAP_REACHED
         assert not get_session().in_transaction()
+
+
+def test_the_dots_of_a_burst_that_raises_come_back_unanswered_not_stuck():
+    gate = threading.Event()
+
+    def run(_board, _tickets):
+        raise RuntimeError("the database went away")
+
+    bursts = Bursts(run, lambda: gate.wait(5))  # the leader waits here while the others join
+    results: dict[int, object] = {}
+
+    def send(n):
+        try:
+            ticket = bursts.submit(3, Ticket("vote:cast", n, NOBODY, "s"))
+            results[n] = (ticket.answer, ticket.error)
+        except RuntimeError as exc:
+            results[n] = str(exc)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    threads[0].start()
+    for _ in range(500):
+        if 3 in bursts.leading:
+            break
+        gate.wait(0.01)
+    for t in threads[1:]:
+        t.start()
+    for _ in range(500):
+        if len(bursts.waiting.get(3, [])) == 4:
+            break
+        threading.Event().wait(0.01)
+    gate.set()
+    for t in threads:
+        t.join(5)
+        assert not t.is_alive()
+    assert results[0] == "the database went away"
+    assert all(results[n] == (None, None) for n in range(1, 4))  # their handlers answer internal
+    assert bursts.sizes[-1] == 4 and 3 not in bursts.leading
