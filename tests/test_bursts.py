@@ -25,6 +25,30 @@ from .factories import op, phone
 NOBODY = Held({}, {}, {})
 
 
+def _until(condition) -> None:
+    """Wait (bounded) for what another thread makes true."""
+    for _ in range(500):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("it never happened")
+
+
+def _send_all(bursts: Bursts, board: int, send, count: int, queued: int, gate: threading.Event) -> None:
+    """The first sender leads a burst; once the others are queued (`queued` of them), the gate
+    opens; every sender comes back."""
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(count)]
+    threads[0].start()
+    _until(lambda: board in bursts.leading)
+    for t in threads[1:]:
+        t.start()
+    _until(lambda: len(bursts.waiting.get(board, [])) == queued)
+    gate.set()
+    for t in threads:
+        t.join(5)
+        assert not t.is_alive()
+
+
 def test_every_command_of_a_burst_gets_its_own_answer_and_bursts_form():
     ran: list[list[int]] = []
     started = threading.Event()
@@ -50,13 +74,7 @@ def test_every_command_of_a_burst_gets_its_own_answer_and_bursts_form():
     others = [threading.Thread(target=send, args=(n,)) for n in range(1, 31)]
     for t in others:
         t.start()
-    # All 30 are queued behind the running burst before it ends.
-    deadline = threading.Event()
-    for _ in range(500):
-        if len(bursts.waiting.get(7, [])) == 30:
-            break
-        deadline.wait(0.01)
-    assert len(bursts.waiting[7]) == 30
+    _until(lambda: len(bursts.waiting.get(7, [])) == 30)  # all queued behind the running burst
     gate.set()
     for t in [first, *others]:
         t.join(5)
@@ -84,22 +102,7 @@ def test_a_burst_that_fails_still_releases_every_waiting_command():
         except RuntimeError as exc:
             results[n] = str(exc)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(5)]
-    threads[0].start()
-    for _ in range(500):
-        if 1 in bursts.leading:
-            break
-        gate.wait(0.01)
-    for t in threads[1:]:
-        t.start()
-    for _ in range(500):
-        if len(bursts.waiting.get(1, [])) == 4:
-            break
-        threading.Event().wait(0.01)
-    gate.set()
-    for t in threads:
-        t.join(5)
-        assert not t.is_alive()
+    _send_all(bursts, 1, send, 5, queued=4, gate=gate)
     assert results[0] == "the database went away"  # the leader's own request fails (its guard answers)
     assert all(results[n] == {"ok": True} for n in range(1, 5))  # the next burst ran them
 
@@ -265,22 +268,7 @@ def test_the_dots_of_a_burst_that_raises_come_back_unanswered_not_stuck():
         except RuntimeError as exc:
             results[n] = str(exc)
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
-    threads[0].start()
-    for _ in range(500):
-        if 3 in bursts.leading:
-            break
-        gate.wait(0.01)
-    for t in threads[1:]:
-        t.start()
-    for _ in range(500):
-        if len(bursts.waiting.get(3, [])) == 4:
-            break
-        threading.Event().wait(0.01)
-    gate.set()
-    for t in threads:
-        t.join(5)
-        assert not t.is_alive()
+    _send_all(bursts, 3, send, 4, queued=4, gate=gate)
     assert results[0] == "the database went away"
     assert all(results[n] == (None, None) for n in range(1, 4))  # their handlers answer internal
     assert bursts.sizes[-1] == 4 and 3 not in bursts.leading
