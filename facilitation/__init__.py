@@ -84,7 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import bursts, realtime  # (realtime registers the socket handlers)
 
-    app.extensions["relais.bursts"] = bursts.Bursts(realtime.count_dots, _pause(app.config["ASYNC_MODE"]))
+    pause = _pause(app.config["ASYNC_MODE"])  # dots gather into a burst, joins let commands go first
+    app.extensions["relais.bursts"] = bursts.Bursts(realtime.count_dots, pause)
 
     if app.config["REDIS_URL"]:
         from .redisqueue import QueuedRedisManager
@@ -109,8 +110,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Joins take turns (turns.py): one at a time on SQLite, whose calls hold the loop; four on
     # PostgreSQL, whose queries yield while they wait on the network.
     sqlite = app.config["DATABASE_URL"].startswith("sqlite")
-    app.extensions["relais.turns"] = Turns(socketio.server, {p.BOARD_JOIN, p.EVENT_JOIN}, 1 if sqlite else 4,
-                                           _pause(app.config["ASYNC_MODE"]))
+    app.extensions["relais.turns"] = Turns(socketio.server, {p.BOARD_JOIN, p.EVENT_JOIN}, 1 if sqlite else 4, pause)
     app.extensions["relais.turns"].install()
     if app.config["PROXY_COUNT"]:
         # Outermost, so that Socket.IO (its origin check, its handlers' request) sees what the

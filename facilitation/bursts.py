@@ -17,6 +17,7 @@ handler says `internal`), and the next burst still starts.
 
 from __future__ import annotations
 
+import collections
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ class Bursts:
         self.lock = threading.Lock()
         self.waiting: dict[int, list[Ticket]] = {}
         self.leading: set[int] = set()
-        self.sizes: list[int] = []  # the last bursts' sizes (benchmarks, tests)
+        self.sizes: collections.deque[int] = collections.deque(maxlen=1000)  # the last bursts' sizes (tests)
 
     def submit(self, board_id: int, ticket: Ticket) -> Ticket:
         """Queue this command; run a burst if none is running on its board, else wait for
@@ -77,5 +78,5 @@ class Bursts:
                     queued[0].done.set()
                 else:
                     self.leading.discard(board_id)
-                self.sizes = [*self.sizes[-999:], len(burst)]
+                self.sizes.append(len(burst))
         return ticket

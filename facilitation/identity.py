@@ -62,9 +62,9 @@ def grant_facilitator(event: Event) -> None:
     session.permanent = True
 
 
-def held_links(event_id: int) -> list[str]:
+def held_links(event_id: int, cookie: Held | None = None) -> list[str]:
     """The hashes of the workshop links this browser opened for an event."""
-    return list(held().links.get(str(event_id)) or [])
+    return list((cookie or held()).links.get(str(event_id)) or [])
 
 
 def grant_link(link: FacilitatorLink) -> None:
@@ -83,7 +83,7 @@ def board_credential(db: Session, event: Event, board: Board, cookie: Held | Non
     cookie = cookie or held()
     if is_facilitator(event, cookie):
         return event.facilitator_token_hash
-    return link_covering(db, list(cookie.links.get(str(event.id)) or []), board)
+    return link_covering(db, held_links(event.id, cookie), board)
 
 
 def runs_board(db: Session, event: Event, board: Board) -> bool:

@@ -368,14 +368,6 @@ def _count_together(db: Session, board_id: int, tickets: list[bursts.Ticket]) ->
         ticket.answer, ticket.error = same.answer, same.error
 
 
-def _register_dot(name: str) -> None:
-    def handler(payload: Any = None, *_extra: Any) -> dict:
-        return _dot(name, payload)
-
-    handler.__name__ = "on_" + name.replace(":", "_")
-    socketio.on_event(name, handler)
-
-
 # Every command on a whole event.
 EVENT_COMMANDS: dict[str, Callable[[Session, Event, Actor, Any], EventChange]] = {
     p.ROUND_GO: lambda db, e, a, d: round_service.go(db, e, a, to=d.to, step=d.step),
@@ -451,20 +443,20 @@ def settle_event(db: Session, event: Event, also: list[EventChange], *, every_fi
     schedule_bilan(event.id, at_once=at_once)
 
 
-def _register(name: str, apply: Callable[[Session, Any, Actor, Any], Any], scope: Scope) -> None:
+def _register(name: str, run: Callable[[str, Any], dict]) -> None:
     def handler(payload: Any = None, *_extra: Any) -> dict:
-        return _command(name, payload, apply, scope)
+        return run(name, payload)
 
     handler.__name__ = "on_" + name.replace(":", "_")
     socketio.on_event(name, handler)
 
 
 for _name, _apply in COMMANDS.items():
-    _register(_name, _apply, BOARD_SCOPE)
+    _register(_name, lambda name, payload, apply=_apply: _command(name, payload, apply, BOARD_SCOPE))
 for _name in DOTS:
-    _register_dot(_name)
+    _register(_name, _dot)
 for _name, _apply in EVENT_COMMANDS.items():
-    _register(_name, _apply, EVENT_SCOPE)
+    _register(_name, lambda name, payload, apply=_apply: _command(name, payload, apply, EVENT_SCOPE))
 
 
 @socketio.on("*")
