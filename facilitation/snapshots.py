@@ -59,9 +59,16 @@ class SnapshotCache:
         answer on every transport), for a screen that can inflate it: a 300-note board is a
         third of its size on the venue's wifi. Compressed once per kept snapshot."""
         kept, seq = self._kept(session, board, seen)
-        if kept.packed is None:
-            kept.packed = base64.b64encode(zlib.compress(kept.text.encode(), 6)).decode()
-        return kept.packed, seq
+        return packed(kept), seq
+
+    def fresh(self, board_id: int, key: str, stamp: tuple[Any, ...]) -> Kept | None:
+        """What is kept of this board for this audience, if it was built at this stamp (see
+        `stamp`) and is not too old; None when it must be built (by board_text)."""
+        with self.lock:
+            kept = self.kept.get((board_id, key))
+        if kept is not None and kept.stamp == stamp and kept.until > time.monotonic() and self.ttl > 0:
+            return kept
+        return None
 
     def _kept(self, session: Session, board: Board, seen: Presenter) -> tuple[Kept, int]:
         key = seen.shared_key(board)
@@ -70,7 +77,7 @@ class SnapshotCache:
             return Kept((seq,), text, 0.0), seq
         seq = board.seq  # as the caller read it a moment ago: what is kept is stamped with its own seq
         event = board.event
-        stamp = (seq, event.code, event.title, event.language)
+        stamp = stamp_of(seq, event.code, event.title, event.language)
         now = time.monotonic()
         with self.lock:
             kept = self.kept.get((board.id, key))
@@ -99,6 +106,19 @@ class SnapshotCache:
         with self.lock:
             for key in [k for k in self.kept if k[0] == board_id]:
                 del self.kept[key]
+
+
+def stamp_of(seq: int, code: str, title: str, language: str) -> tuple[Any, ...]:
+    """What a kept snapshot must match to be served: the board's seq and what of its event
+    the seq does not count."""
+    return (seq, code, title, language)
+
+
+def packed(kept: Kept) -> str:
+    """The kept text compressed (zlib, in base64), once."""
+    if kept.packed is None:
+        kept.packed = base64.b64encode(zlib.compress(kept.text.encode(), 6)).decode()
+    return kept.packed
 
 
 def with_vote(text: str, vote: Any) -> safejson.Raw:

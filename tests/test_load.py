@@ -115,6 +115,80 @@ def test_a_snapshot_served_from_the_cache_is_the_fresh_one_and_a_change_replaces
     assert not any(key[0] == board for key in cache.kept)
 
 
+def test_a_join_answered_in_one_statement_is_the_full_paths_answer(app, no_rate_limits, monkeypatch):
+    """realtime._quick_join answers a phone or a projector from the kept snapshot; whatever
+    it answers, the full path answers byte for byte (but the clock), and what it cannot
+    answer (a vote, private writing, a console, a catch-up, a facilitator) goes the full way."""
+    from facilitation import realtime
+
+    world = make_world(app)
+    other = make_world(app)  # a second event: its participant id is in the same cookie
+    board, columns = world.boards[0], world.columns[world.boards[0]]
+    console = phone(world, facilitator=True, view="console")
+    alice, bob = phone(world), phone(world)
+    assert alice.http.get(f"/{other.code}/w/{other.workshops[0]}").status_code == 200
+    for i in range(5):
+        _cmd(alice, board, p.NOTE_ADD, column=columns[i % 3], text=f"Note d'Alice {i}")
+    _cmd(bob, board, p.NOTE_ADD, column=columns[0], text="Note de Bob")
+    quick = realtime._quick_join
+    answered: list[bool] = []
+
+    def spy(*args):
+        answer = quick(*args)
+        answered.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(realtime, "_quick_join", spy)
+
+    def both(device, **payload) -> tuple[dict, dict]:
+        """The answer of the quick path (or of the full one when it declines), then the full path's."""
+        first = device.emit(p.BOARD_JOIN, {"board": board, **payload})
+        with monkeypatch.context() as full:
+            full.setattr(realtime, "_quick_join", lambda *a: None)
+            second = device.emit(p.BOARD_JOIN, {"board": board, **payload})
+        assert first["ok"] and second["ok"], (first, second)
+        assert _text({**first, "now": 0}) == _text({**second, "now": 0})
+        return first, second
+
+    projector = phone(world, join=False)
+    answered.clear()
+    projector.emit(p.BOARD_JOIN, {"board": board, "view": "projector"})
+    assert answered == [False]  # the first join at this seq builds the snapshot, on the full path
+    for device, payload in ((alice, {}), (bob, {}), (alice, {"pack": "deflate"}), (projector, {"view": "projector"}),
+                            (phone(world, join=False), {})):
+        answered.clear()
+        both(device, **payload)
+        assert answered == [True], payload
+    mine = alice.emit(p.BOARD_JOIN, {"board": board})["mine"]
+    assert len(mine) == 5 and mine == sorted(mine)
+    assert projector.emit(p.BOARD_JOIN, {"board": board, "view": "projector"})["mine"] == []
+    assert alice.sock.get_received() is not None  # in the rooms: a note reaches the one who joined quickly
+    _cmd(bob, board, p.NOTE_ADD, column=columns[1], text="Encore Bob")
+    assert any(m["name"] == p.NOTE_ADDED for m in alice.sock.get_received())
+
+    # What it leaves to the full path, each answered as before.
+    for device, payload in ((console, {"view": "console"}), (alice, {"since": 1}), (console, {})):
+        answered.clear()
+        both(device, **payload)
+        assert answered == [False], payload
+    assert phone(world, join=False).emit(p.BOARD_JOIN, {"board": 10_000})["error"]["code"] == p.NOT_FOUND
+    stranger = phone(other, join=False)
+    assert stranger.emit(p.BOARD_JOIN, {"board": board})["error"]["code"] == p.FORBIDDEN
+    assert _cmd(console, board, p.BOARD_SET, private=True)["ok"]
+    answered.clear()
+    both(alice)
+    assert answered == [False]  # a phone while private: its own snapshot
+    both(projector, view="projector")  # a new seq: built once, on the full path
+    answered.clear()
+    both(projector, view="projector")
+    assert answered == [True]  # the projector's public one is still shared
+    assert _cmd(console, board, p.BOARD_SET, private=False, phase="vote")["ok"]
+    assert _cmd(console, board, p.VOTE_OPEN, budget=3, cap=1)["ok"]
+    answered.clear()
+    with_vote = alice.emit(p.BOARD_JOIN, {"board": board})
+    assert answered == [False] and with_vote["board"]["vote"]["mine"]["left"] == 3  # its own dots: the full path
+
+
 def test_while_writing_is_private_no_phone_is_served_the_facilitators_snapshot(app, no_rate_limits):
     world = make_world(app)
     board, column = world.boards[0], world.columns[world.boards[0]][0]

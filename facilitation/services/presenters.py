@@ -255,7 +255,7 @@ class Presenter:
         if self.participant is None:
             return []
         return list(session.scalars(select(Note.id).where(Note.board_id == board.id,
-                                                          Note.author_id == self.participant)))
+                                                          Note.author_id == self.participant).order_by(Note.id)))
 
     def shared(self, session: Session, board: Board) -> dict[str, Any]:
         """The board as this audience sees it, but the vote (dots are cast without a seq: see
