@@ -310,3 +310,22 @@ def test_what_was_acknowledged_survives_a_crash_and_clients_catch_up(tmp_path, s
         fac.close()
     finally:
         server.stop()
+
+
+def test_the_servers_collector_waits_for_more_new_objects_and_leaves_the_start_alone():
+    """serve.tune_gc (called by wsgi.py before serving): 2,000 phones joining made the default
+    collector run full collections of up to 240 ms (docs/performance.md)."""
+    from facilitation.serve import GC_YOUNG, tune_gc
+
+    before = gc.get_threshold()
+    try:
+        tune_gc()
+        assert gc.get_threshold() == (GC_YOUNG, before[1], before[2]) and GC_YOUNG > before[0]
+        assert gc.get_freeze_count() > 10_000  # what the start made (this test process's modules)
+        cycle: list = []
+        cycle.append(cycle)  # a cycle made after the start is still collected
+        del cycle
+        assert gc.collect() >= 1
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
