@@ -37,7 +37,12 @@ def report(result: Any, path: Path | None, shown: Any = None) -> None:
         path.write_text(json.dumps(result, indent=2))
 
 
-def main_with_rounds(doc: str, run: Callable[[argparse.Namespace], Any]) -> None:
-    """The whole command line of a benchmark that takes only --rounds, --before and --json."""
-    args = rounds_and_before(arguments(doc)).parse_args()
+def main_with_rounds(doc: str, run: Callable[[argparse.Namespace], Any],
+                     more: Callable[[argparse.ArgumentParser], Any] | None = None) -> None:
+    """The whole command line of a benchmark that takes --rounds, --before and --json (and
+    what `more` adds)."""
+    parser = rounds_and_before(arguments(doc))
+    if more is not None:
+        more(parser)
+    args = parser.parse_args()
     report(run(args), args.json)

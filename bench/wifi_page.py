@@ -1,13 +1,17 @@
 """A phone's workshop page on a crowded venue wifi, in chromium: how long until it is usable.
 
-The real server (wsgi.py, gevent, SQLite) runs on CPU 0; chromium runs with the network
-emulated by the DevTools protocol (300 ms latency, 400 kbit/s down, 400 kbit/s up) and a
-phone's viewport. "Usable" is the note box shown and the status "Connecté" (the board
-joined). A first visit starts with an empty cache; a repeat visit reloads the same page in
-the same browser (its cache, its cookie). Each on an empty board and on a 300-note board;
-bytes are what crossed the emulated network (HTTP and websocket frames).
+The real server (wsgi.py, gevent, SQLite) runs on CPU 0; chromium, with a phone's viewport,
+reaches it through a slow link: 300 ms round trip, 400 kbit/s down, 400 kbit/s up
+(bench/slow_link.py, a proxy that delays and paces every byte, websocket frames included, and
+charges a round trip for each new connection). `--link cdp` uses DevTools' emulation instead
+(the same figures), which delays HTTP requests and a websocket's handshake but not its frames:
+what runs over the websocket looks quicker there than on a real link. "Usable" is the note box
+shown and the status "Connecté" (the board joined). A first visit starts with an empty cache;
+a repeat visit reloads the same page in the same browser (its cache, its cookie). Each on an
+empty board and on a 300-note board; bytes are what reached the browser (with the proxy: every
+byte; with DevTools: HTTP bodies and headers, websocket payloads).
 
-    .venv/bin/python bench/wifi_page.py --rounds 3 [--before /path/to/older/tree]
+    .venv/bin/python bench/wifi_page.py --rounds 3 [--link cdp] [--before /path/to/older/tree]
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bench.chromium import chromium, phone, served, trees  # noqa: E402
 from bench.fanout import Phone, new_board, wait_until_up  # noqa: E402
 from bench.report import main_with_rounds, medians  # noqa: E402
 from bench.room_load import note_text  # noqa: E402
+from bench.slow_link import SlowLink  # noqa: E402
 
 WIFI = {"offline": False, "latency": 300, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 
@@ -45,21 +50,27 @@ async def prepare(url: str, notes: int) -> str:
     return f"/{code}/w/{workshop['id']}"
 
 
-def visit(page, url: str) -> tuple[float, int]:
+def visit(page, url: str, link: SlowLink | None) -> tuple[float, int]:
     """Load the page and wait until it is usable; seconds and bytes received."""
-    received = [0]
-    client = page.context.new_cdp_session(page)
-    client.send("Network.enable")
-    client.send("Network.emulateNetworkConditions", WIFI)
-    client.on("Network.loadingFinished", lambda e: received.__setitem__(0, received[0] + int(e["encodedDataLength"])))
-    client.on("Network.webSocketFrameReceived",
-              lambda e: received.__setitem__(0, received[0] + len(e["response"]["payloadData"].encode())))
+    received = [-link.received if link else 0]
+    client = None
+    if link is None:
+        client = page.context.new_cdp_session(page)
+        client.send("Network.enable")
+        client.send("Network.emulateNetworkConditions", WIFI)
+        client.on("Network.loadingFinished",
+                  lambda e: received.__setitem__(0, received[0] + int(e["encodedDataLength"])))
+        client.on("Network.webSocketFrameReceived",
+                  lambda e: received.__setitem__(0, received[0] + len(e["response"]["payloadData"].encode())))
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_selector("#note-text", state="visible", timeout=60000)
     page.wait_for_selector("#status[data-state=online]", timeout=60000)
     took = time.perf_counter() - started
-    client.detach()
+    if client is not None:
+        client.detach()
+    else:
+        received[0] += link.received
     return took, received[0]
 
 
@@ -74,8 +85,15 @@ def run(args: argparse.Namespace) -> dict:
                             page_path = pool.submit(asyncio.run, prepare(url, notes)).result()
                         context = phone(browser)
                         page = context.new_page()
-                        first, first_bytes = visit(page, url + page_path)
-                        again, again_bytes = visit(page, url + page_path)
+                        if args.link == "proxy":
+                            with SlowLink(int(url.rsplit(":", 1)[1]), rtt=WIFI["latency"] / 1000,
+                                          down=WIFI["downloadThroughput"] * 8, up=WIFI["uploadThroughput"] * 8) as link:
+                                via = f"http://127.0.0.1:{link.port}"
+                                first, first_bytes = visit(page, via + page_path, link)
+                                again, again_bytes = visit(page, via + page_path, link)
+                        else:
+                            first, first_bytes = visit(page, url + page_path, None)
+                            again, again_bytes = visit(page, url + page_path, None)
                         context.close()
                     row = {"first_s": round(first, 2), "first_kb": round(first_bytes / 1000, 1),
                            "repeat_s": round(again, 2), "repeat_kb": round(again_bytes / 1000, 1)}
@@ -85,7 +103,9 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    main_with_rounds(__doc__, run)
+    main_with_rounds(__doc__, run, lambda parser: parser.add_argument(
+        "--link", choices=("proxy", "cdp"), default="proxy",
+        help="the slow link: a delaying proxy (default) or DevTools' emulation"))
 
 
 if __name__ == "__main__":
