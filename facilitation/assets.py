@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, abort, request, url_for
 from flask_compress import Compress
 from markupsafe import Markup
 
@@ -114,19 +114,34 @@ def init_app(app: Flask) -> Assets:
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/javascript", "application/javascript", "text/css",
                                                  "image/svg+xml"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Keyed by the file's hash too: a file edited while `make run` serves is compressed again.
+    # Keyed by the file's hash too: a file edited while `make run` serves is compressed again
+    # (the words of a language do not change while the server runs).
     app.config.setdefault("COMPRESS_CACHE_KEY", lambda req: f"{req.path}@{assets.hashes.get(req.path[8:], '')}")
     cache = _Memory()
     app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: cache)
     compress = Compress(app)
 
+    from .i18n import BROWSER_WORDS, LANGUAGES
+
+    def words(language: str) -> Response:
+        """The strings, plural forms and limits every page's scripts read (i18n.BrowserWords)."""
+        if language not in LANGUAGES:
+            abort(404)
+        return Response(BROWSER_WORDS.get(language)[0], mimetype="text/javascript")
+
+    app.add_url_rule("/words/<language>.js", "words", words)
+
+    def current_hash() -> str | None:
+        if request.endpoint == "words":
+            return BROWSER_WORDS.get((request.view_args or {}).get("language", ""))[1]
+        return assets.hashes.get((request.view_args or {}).get("filename", ""))
+
     @app.after_request
     def _static(response: Response) -> Response:
-        if request.endpoint != "static" or response.status_code != 200:
+        if request.endpoint not in ("static", "words") or response.status_code != 200:
             return response
-        name = (request.view_args or {}).get("filename", "")
         hashed = request.args.get("v")
-        if hashed and hashed == assets.hashes.get(name):
+        if hashed and hashed == current_hash():
             response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         else:
             response.headers["Cache-Control"] = "no-cache"  # revalidated (ETag) each time

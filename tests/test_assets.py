@@ -42,3 +42,43 @@ def test_a_page_asks_the_disk_a_few_times_not_hundreds(app, world, monkeypatch):
     for _ in range(3):
         assert client.get(f"/{world.code}/w/{world.workshops[0]}").status_code == 200
     assert len(stats) < 30, len(stats)  # was some 650 a page
+
+
+def test_the_scripts_words_come_once_per_language_kept_and_compressed(app, world):
+    """i18n.BrowserWords: the strings every script reads are a file of their own, named by
+    their hash, not 12.7 kB inline in every page."""
+    import gzip
+    import json
+    import re
+
+    from flask_babel import force_locale
+
+    from facilitation.i18n import js_plurals, js_strings
+
+    client = app.test_client()
+    page = client.get(f"/{world.code}/w/{world.workshops[0]}", headers={"Accept-Language": "fr"})
+    html = page.get_data(as_text=True)
+    assert 'id="i18n"' not in html and len(html.encode()) < 9000
+    url = re.search(r'<script defer src="(/words/fr\.js\?v=[0-9a-f]{12})"></script>', html).group(1)
+    assert html.index(url) < html.index('type="module"')  # deferred: it runs before the modules
+
+    kept = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert kept.status_code == 200 and kept.mimetype == "text/javascript"
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert kept.headers["Content-Encoding"] == "gzip"
+    text = gzip.decompress(kept.data).decode()
+    assert text.startswith("window.RELAIS_WORDS=") and text.endswith(";\n")
+    words = json.loads(text[len("window.RELAIS_WORDS="):-2])
+    with app.test_request_context(), force_locale("nl"):
+        dutch = js_strings(), js_plurals()
+    with app.test_request_context(), force_locale("fr"):
+        assert (words["strings"], words["plurals"]) == (js_strings(), js_plurals()) != dutch
+    assert words["limits"]["note"]["text"]["maxLength"] == 500
+
+    # In Dutch, the Dutch file; an old or unknown hash is revalidated; an unknown language is not served.
+    dutch_page = client.get(f"/{world.code}/w/{world.workshops[0]}", headers={"Accept-Language": "nl"})
+    dutch_url = re.search(r'src="(/words/nl\.js\?v=[0-9a-f]{12})"', dutch_page.get_data(as_text=True)).group(1)
+    assert json.loads(client.get(dutch_url).get_data(as_text=True)[len("window.RELAIS_WORDS="):-2])["strings"] == \
+        dutch[0]
+    assert client.get("/words/fr.js?v=000000000000").headers["Cache-Control"] == "no-cache"
+    assert client.get("/words/de.js").status_code == 404

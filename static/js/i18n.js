@@ -1,9 +1,11 @@
-// What the server embeds in each page: translated strings (gettext), the plural forms of
-// every count (ngettext), and the limits of every field, all from the server's own
-// declarations, so no script retypes them.
-const strings = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
-const plurals = JSON.parse(document.getElementById("plurals")?.textContent || "{}");
-const limits = JSON.parse(document.getElementById("limits")?.textContent || "{}");
+// What the server gives every page's scripts, in the page's language: translated strings
+// (gettext), the plural forms of every count (ngettext), and the limits of every field, all
+// from the server's own declarations, so no script retypes them. A deferred script of its
+// own (/words/<lang>.js, base.html), kept by the browser: it runs before any module.
+const words = globalThis.RELAIS_WORDS || {};
+const strings = words.strings || {};
+const plurals = words.plurals || {};
+const limits = words.limits || {};
 const rules = new Intl.PluralRules(document.documentElement.lang || "fr");
 
 export function t(key) {
