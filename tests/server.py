@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,58 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(5)
         return self.log.read_text()
+
+
+class NoWebsocketProxy:
+    """What a proxy that does not carry websockets does (nginx without the upgrade headers):
+    every HTTP request goes through to the server; a websocket's opening handshake gets 400."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.refused = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        with client:
+            head = client.recv(65536)
+            if b"\r\nupgrade: websocket" in head.lower():
+                self.refused += 1
+                client.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            with socket.create_connection(("127.0.0.1", self.target)) as upstream:
+                upstream.sendall(head)
+                back = threading.Thread(target=self._pump, args=(upstream, client), daemon=True)
+                back.start()
+                self._pump(client, upstream)
+                back.join(5)
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
 
 
 def start_server(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from facilitation import protocol as p
 
 from .factories import op
-from .server import Device, start_server
+from .server import Device, NoWebsocketProxy, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -480,7 +481,7 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     page.on("websocket", lambda ws: (ws.on("framesent", lambda f: sent.append(str(f))),
                                      ws.on("framereceived", lambda f: answers.append(str(f)))))
     statics: list = []
-    polled: list = []  # Socket.IO starts on long-polling: its requests carry the first frames
+    polled: list = []  # long-polling's requests (where a websocket could not open) carry frames too
     page.on("response", lambda r: statics.append(r) if "/static/" in r.url else
             polled.append(r) if "/socket.io/" in r.url else None)
     page.on("request", lambda r: sent.append(r.post_data or "") if "/socket.io/" in r.url else None)
@@ -514,6 +515,37 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     assert all(r.status == 200 for r in statics if "?v=" in r.url)
     fac.close()
     context.close()
+
+
+def test_a_phone_whose_websocket_is_refused_works_over_long_polling(browser, server):
+    """The page starts on the websocket (three round trips fewer on a slow wifi); behind a
+    proxy that refuses websockets, the phone connects by long-polling and its note arrives."""
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Sans websocket")
+    code = created["event"]["code"]
+    proxy = NoWebsocketProxy(int(server.url.rsplit(":", 1)[1]))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    polled: list[str] = []
+    page.on("request", lambda r: polled.append(r.url) if "/socket.io/" in r.url else None)
+    page.goto(f"{proxy.url}/{code}/w/{workshop['id']}")
+    page.wait_for_selector("#status[data-state=online]")
+    assert proxy.refused >= 1  # the websocket was tried first
+    assert any("transport=polling" in url for url in polled)
+    page.fill("#note-text", "Écrite sans websocket")
+    page.click("#post-note")
+    page.wait_for_selector(".note:has-text('Écrite sans websocket')")
+
+    def on_the_board() -> bool:
+        answer = fac.call(p.BOARD_JOIN, {"board": workshop["board"], "view": "console"})
+        return "Écrite sans websocket" in json.dumps(answer, ensure_ascii=False)
+
+    deadline = time.monotonic() + 10
+    while not on_the_board() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert on_the_board()
+    fac.close()
+    context.close()
+    proxy.close()
 
 
 SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, select, textarea, input, summary')]

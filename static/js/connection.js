@@ -75,7 +75,10 @@ export class Link {
     this.tallied = null; // the latest tally heard while joining
     this.sending = false;
     this.outbox = loadOutbox(scope, id);
-    this.socket = io({ reconnectionDelayMax: 5000 });
+    // The websocket first: on a slow wifi, long-polling's handshake and upgrade cost three
+    // round trips more before the board is joined. Where it cannot open (a proxy that refuses
+    // websockets), long-polling is tried next, as before.
+    this.socket = io({ reconnectionDelayMax: 5000, transports: ["websocket", "polling"], tryAllTransports: true });
     this.socket.on("connect", () => this.join());
     this.socket.on("disconnect", () => {
       this.joined = false;
