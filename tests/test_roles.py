@@ -185,7 +185,9 @@ HTTP = [  # (method, path, body, allowed roles)
 def _fill(value, names):
     if isinstance(value, str):
         filled = value.format(**names)
-        return int(filled) if value.startswith("{") and filled.isdigit() else filled
+        # An id's placeholder alone is a number; the event's code stays text, even when it
+        # happens to be all digits (a code "439943" made the confirmation a number, once).
+        return int(filled) if value.startswith("{") and value != "{code}" and filled.isdigit() else filled
     if isinstance(value, list):
         return [_fill(v, names) for v in value]
     if isinstance(value, dict):
