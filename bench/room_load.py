@@ -119,7 +119,7 @@ async def rejoin_storm(session: aiohttp.ClientSession, target: Target, phones: i
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
     await asyncio.gather(*(c.open() for c in clients))
     times: list[float] = []
-    ask = {"board": target.board, **({"pack": "deflate"} if pack and target.kind == "relais" else {})}
+    ask = {"board": target.board, **({"pack": "deflate"} if pack and target.kind != "bare" else {})}
 
     async def join(client: Phone) -> None:
         client.timeout = 300  # before this release, a storm took longer than 30 s
