@@ -183,21 +183,24 @@ def _quick_join(db: Session, data: pl.BoardJoin, view: str) -> dict[str, Any] | 
     there, a browser that may run something of its event (its credential is worked out
     there), a phone while writing is private, a board with a vote (its own dots are read
     there), or nothing kept at this seq. It answers what the full path would, byte for byte
-    (tests/test_snapshots.py): in a storm of joins (the venue's wifi came back), the three
+    (tests/test_load.py): in a storm of joins (the venue's wifi came back), the three
     ORM queries of the full path were half of each join's time."""
     if view == "console" or data.since is not None:
         return None
     cookie = held()
     facts = queries.join_facts(db, data.board, list(cookie.participants.values()))
-    if facts is None or facts.vote_id is not None or (facts.private and view == "phone"):
+    if facts is None or facts.vote_id is not None:
         return None
     event_key = str(facts.event_id)
     participant = cookie.participants.get(event_key)
     if participant is None or cookie.owners.get(event_key) or cookie.links.get(event_key):
         return None
     seen = presenters.for_view(view, participant)
+    key = seen.shared_key(facts)  # (a presenter asks only whether writing is private)
+    if key is None:  # a phone while private: its own snapshot
+        return None
     cache = current_app.extensions["relais.snapshots"]
-    kept = cache.fresh(facts.id, "public", stamp_of(facts.seq, facts.code, facts.title, facts.language))
+    kept = cache.fresh(facts.id, key, stamp_of(facts.seq, facts.code, facts.title, facts.language))
     if kept is None:
         return None
     _enter(facts.id, Actor(event_id=facts.event_id, participant_id=participant, facilitator=False, credential=None),
