@@ -104,8 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
         json=safejson,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=app.config["PING_INTERVAL"],
+        ping_timeout=app.config["PING_TIMEOUT"],
     )
     # Joins take turns (turns.py): one at a time on SQLite, whose calls hold the loop; four on
     # PostgreSQL, whose queries yield while they wait on the network.

@@ -44,6 +44,10 @@ def from_environment(instance: Path) -> dict:
         "SNAPSHOT_TTL": float(os.environ.get("SNAPSHOT_TTL", "10")),
         # Seconds between two vote tallies sent to a board's screens (the last one always goes).
         "TALLY_INTERVAL": float(os.environ.get("TALLY_INTERVAL", "0.1")),
+        # Seconds between two pings of a connected screen (Socket.IO's, answered by the browser),
+        # and how long it has to answer one before it is dropped.
+        "PING_INTERVAL": int(os.environ.get("PING_INTERVAL", "20")),  # whole seconds (Engine.IO's)
+        "PING_TIMEOUT": int(os.environ.get("PING_TIMEOUT", "20")),
         # Seconds between two "board:seq" heartbeats to each board's screens (at least every 15 s).
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "10")),
         # Days an event is kept after its last day, then deleted for good (its owner may shorten it).

@@ -329,3 +329,62 @@ def test_the_servers_collector_waits_for_more_new_objects_and_leaves_the_start_a
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_each_socket_is_pinged_by_a_timer_and_one_that_stops_answering_is_dropped(tmp_path):
+    """serve.light_pings: Engine.IO's ping comes from a timer of gevent's loop, not from a task
+    per socket (8.8 kB a phone): a socket that answers is pinged every interval and stays; one
+    that stops answering is closed by Engine.IO's service task, as before."""
+    import threading
+
+    import websocket  # websocket-client
+
+    srv = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}", PING_INTERVAL="1",
+                       PING_TIMEOUT="1")
+    try:
+        url = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        answering, silent = websocket.create_connection(url, timeout=10), websocket.create_connection(url, timeout=10)
+        for ws in (answering, silent):
+            assert '"pingInterval":1000' in ws.recv()
+            ws.send("40")
+            assert ws.recv().startswith("40")
+        pings: list[float] = []
+        others: list[str] = []
+
+        def answer() -> None:  # what a browser does: every ping answered at once
+            try:
+                while frame := answering.recv():
+                    if frame == "2":
+                        pings.append(time.monotonic())
+                        answering.send("3")
+                    else:
+                        others.append(frame)
+            except (websocket.WebSocketException, OSError):
+                pass
+
+        reader = threading.Thread(target=answer, daemon=True)
+        reader.start()
+        unanswered: list[str] = []
+        started = time.monotonic()
+        try:
+            while frame := silent.recv():  # the pings it leaves unanswered, then the close
+                unanswered.append(frame)
+        except websocket.WebSocketConnectionClosedException:
+            pass
+        dropped_after = time.monotonic() - started
+        assert unanswered and set(unanswered) <= {"2", "1"} and 1.5 < dropped_after < 6, (unanswered, dropped_after)
+
+        while len(pings) < 4 and time.monotonic() - started < 8:
+            time.sleep(0.05)
+        gaps = [b - a for a, b in zip(pings, pings[1:], strict=False)]
+        assert len(pings) >= 4 and all(0.8 < g < 1.5 for g in gaps), gaps  # one a second, and still there
+        answering.send('420["board:leave",{"board":1}]')
+        while not others and time.monotonic() - started < 12:
+            time.sleep(0.05)
+        assert others and others[0].startswith("430"), others  # answered: still served
+        answering.close()
+        reader.join(5)
+        for ws in (answering, silent):
+            ws.shutdown()  # (close() leaves the socket open once the server has closed it)
+    finally:
+        srv.stop()
