@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}/[^"']+)["']""")
 YEAR = 365 * 24 * 3600
+EARLY = "js/early.js"  # the module that opens a page's socket before the rest has loaded
 
 
 class Assets:
@@ -95,11 +96,18 @@ class Assets:
                 todo.extend(self.imports.get(name, []))
         return seen
 
-    def script(self, entry: str) -> Markup:
-        """The import map, the preloads of an entry's chain and the entry itself, for a page."""
+    def script(self, entry: str, early: bool = False) -> Markup:
+        """The import map, the preloads of an entry's chain and the entry itself, for a page;
+        with `early`, first the module that opens the page's socket as soon as it and the
+        Socket.IO client are loaded (static/js/early.js; `async`: it waits for nothing else)."""
         self.refresh()
-        preloads = "".join(f'<link rel="modulepreload" href="{self.url(name)}">' for name in self.chain(entry))
-        return Markup(f'<script type="importmap">{self.map_json}</script>{preloads}'
+        first = f'<script type="module" async data-early src="{self.url(EARLY)}"></script>' if early else ""
+        # What the early module needs is asked for first: a browser has six connections to a
+        # server, and the Socket.IO client came tenth (its websocket 0.6 s later on a slow wifi).
+        needed = self.chain(EARLY) if early else []
+        chain = needed + [name for name in self.chain(entry) if name not in needed and name != EARLY]
+        preloads = "".join(f'<link rel="modulepreload" href="{self.url(name)}">' for name in chain)
+        return Markup(f'<script type="importmap">{self.map_json}</script>{first}{preloads}'
                       f'<script type="module" src="{self.url(entry)}"></script>')
 
 

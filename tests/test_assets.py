@@ -82,3 +82,26 @@ def test_the_scripts_words_come_once_per_language_kept_and_compressed(app, world
         dutch[0]
     assert client.get("/words/fr.js?v=000000000000").headers["Cache-Control"] == "no-cache"
     assert client.get("/words/de.js").status_code == 404
+
+
+def test_a_phone_page_opens_its_socket_first_and_asks_for_what_that_needs_first(app, world):
+    """early.js opens the page's socket as soon as it and the Socket.IO client have loaded: it
+    comes right after the import map (async), and the client is the first module asked for
+    (a browser has six connections; it came tenth, and the websocket 0.6 s later on a slow
+    wifi)."""
+    import re
+
+    html = app.test_client().get(f"/{world.code}/w/{world.workshops[0]}").get_data(as_text=True)
+    scripts = re.findall(r'<script type="module"[^>]*src="/static/([^"?]+)|rel="modulepreload" href="/static/([^"?]+)',
+                         html)
+    order = [a or b for a, b in scripts]
+    assert order[:2] == ["js/early.js", "vendor/socket.io.esm.min.js"], order
+    assert order[-1] == "js/phone.js" and order.count("js/early.js") == 1
+    assert '<script type="module" async data-early src="/static/js/early.js?v=' in html
+    assert html.index('type="importmap"') < html.index("data-early")  # the map comes before any module
+    screen = app.test_client().get(f"/{world.code}/w/{world.workshops[0]}/screen").get_data(as_text=True)
+    assert "data-early" in screen  # the projector too
+    owner = app.test_client()
+    assert owner.get(f"/f/{world.token}").status_code == 302
+    console = owner.get(f"/{world.code}/console/w/{world.workshops[0]}").get_data(as_text=True)
+    assert 'type="module"' in console and "data-early" not in console  # it opens its socket later, as before

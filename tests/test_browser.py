@@ -478,7 +478,8 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     page = context.new_page()
     sent: list[str] = []
     answers: list[str] = []
-    page.on("websocket", lambda ws: (ws.on("framesent", lambda f: sent.append(str(f))),
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: (sockets.append(ws.url), ws.on("framesent", lambda f: sent.append(str(f))),
                                      ws.on("framereceived", lambda f: answers.append(str(f)))))
     statics: list = []
     polled: list = []  # long-polling's requests (where a websocket could not open) carry frames too
@@ -488,6 +489,9 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     page.goto(f"{server.url}/{code}/w/{workshop['id']}")
     page.wait_for_selector("#status[data-state=online]")
     assert page.locator(".note").count() == 30
+    # One socket, opened by the page's first module (early.js) before the others had loaded.
+    assert len(sockets) == 1 and "transport=websocket" in sockets[0], sockets
+    assert page.evaluate("document.querySelectorAll('script[data-early]').length") == 1
     scripts = [r for r in statics if r.url.endswith(".js") or ".js?v=" in r.url]
     assert scripts and all("?v=" in r.url for r in scripts), [r.url for r in scripts]
     for response in scripts:

@@ -2,7 +2,7 @@
 // on every command, and an outbox kept in localStorage so that nothing typed is lost on
 // a reconnect, a reload or a crash. A screen follows a board ("board" scope) or the live
 // parts of a whole event ("event" scope: the tour de table, the plenary screen).
-import { io } from "../vendor/socket.io.esm.min.js";
+import { takeSocket } from "./early.js";
 
 const BROADCASTS = {
   board: ["note:added", "note:edited", "note:moved", "note:deleted", "note:purged", "board:columns",
@@ -75,10 +75,7 @@ export class Link {
     this.tallied = null; // the latest tally heard while joining
     this.sending = false;
     this.outbox = loadOutbox(scope, id);
-    // The websocket first: on a slow wifi, long-polling's handshake and upgrade cost three
-    // round trips more before the board is joined. Where it cannot open (a proxy that refuses
-    // websockets), long-polling is tried next, as before.
-    this.socket = io({ reconnectionDelayMax: 5000, transports: ["websocket", "polling"], tryAllTransports: true });
+    this.socket = takeSocket(); // (opened early by the page, or now: early.js)
     this.socket.on("connect", () => this.join());
     this.socket.on("disconnect", () => {
       this.joined = false;
@@ -130,6 +127,10 @@ export class Link {
       // Once the screen holds this link (the constructor has returned), before any answer.
       queueMicrotask(() => this.h.snapshot(kept.board, kept.mine, kept.facilitator));
     }
+    // A socket opened early may already be connected: its "connect" came before this link.
+    queueMicrotask(() => {
+      if (this.socket.connected && this.joinToken === 0) this.join();
+    });
   }
 
   /** Where a phone's or projector's last board is kept: this tab only (sessionStorage, gone
