@@ -161,7 +161,7 @@ def tune_gc(young: int = GC_YOUNG) -> None:
     thresholds, each phone's connection objects pushed the collector into 7 to 9 full
     collections of 120 to 240 ms each (1.1 s in all, the loop held each time, a note's p99
     258 to 316 ms). Collecting the young generation after 10,000 new objects instead of 700
-    leaves none to one full collection, and a note's p99 at 99 to 110 ms. What was made at
+    leaves none to one full collection, and a note's p99 near 100 ms (75 to 117 ms). What was made at
     start (modules, mappers, templates: never garbage) is frozen out of every collection.
     Objects without cycles are freed at once as before; cycles wait a little longer."""
     import gc
@@ -177,7 +177,7 @@ def light_pings() -> None:
 
     Engine.IO pings a socket every `PING_INTERVAL` from a background task that sleeps in
     between: on gevent, one more greenlet per phone, kept with its saved stack for as long as
-    the phone is connected. Measured (bench/conn_memory.py, 1,000 websockets): 8.8 kB of the
+    the phone is connected. Measured (bench/conn_memory.py, 1,000 websockets): 8.6 kB of the
     59.6 kB a phone cost. The timer sends the same ping at the same moment (what Engine.IO's
     own task does after its sleep); a socket whose phone stops answering is still closed by
     Engine.IO's service task, which checks every socket's last ping, as before. The timer

@@ -62,8 +62,8 @@ class SnapshotCache:
         return packed(kept), seq
 
     def fresh(self, board_id: int, key: str, stamp: tuple[Any, ...]) -> Kept | None:
-        """What is kept of this board for this audience, if it was built at this stamp (see
-        `stamp`) and is not too old; None when it must be built (by board_text)."""
+        """What is kept of this board for this audience, if it was built at this stamp
+        (`stamp_of`) and is not too old; None when it must be built (by board_text)."""
         with self.lock:
             kept = self.kept.get((board_id, key))
         if kept is not None and kept.stamp == stamp and kept.until > time.monotonic() and self.ttl > 0:

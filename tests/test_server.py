@@ -333,7 +333,7 @@ def test_the_servers_collector_waits_for_more_new_objects_and_leaves_the_start_a
 
 def test_each_socket_is_pinged_by_a_timer_and_one_that_stops_answering_is_dropped(tmp_path):
     """serve.light_pings: Engine.IO's ping comes from a timer of gevent's loop, not from a task
-    per socket (8.8 kB a phone): a socket that answers is pinged every interval and stays; one
+    per socket (8.6 kB a phone): a socket that answers is pinged every interval and stays; one
     that stops answering is closed by Engine.IO's service task, as before."""
     import threading
 

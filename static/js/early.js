@@ -4,6 +4,8 @@
 // joins sooner. A page asks for it with `<script type="module" async data-early>` (assets.py,
 // `module_script(..., early=True)`); connection.js takes it for its first link, and a page
 // that did not ask opens its socket there, as before.
+// It imports nothing of the page's own: it may run before the page's words
+// (/words/<lang>.js, a deferred script) have.
 import { io } from "../vendor/socket.io.esm.min.js";
 
 // The websocket first: long-polling's handshake and upgrade cost three round trips more
