@@ -19,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import assets, config, db, i18n, lifecycle, migrate, mirror, payloads, safejson, security, tallies, throttle
     from . import protocol as p
     from .extensions import babel, socketio
+    from .identity import CookieOncePerSocket
     from .turns import Turns
     from .web import api, handover, meeting, pages
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .web.common import IdConverter
 
     app.url_map.converters["id"] = IdConverter
+    app.session_interface = CookieOncePerSocket()
     db.init_app(app)
     migrate.init_app(app)
     _render_stale_notes(app)

@@ -345,3 +345,27 @@ def test_each_sockets_rooms_are_known_without_a_scan_and_forgotten_when_it_leave
         assert manager.get_rooms(sid, "/") == []
         assert ("/", sid) not in manager.joined
         assert sid not in manager.callbacks
+
+
+def test_a_sockets_cookie_is_read_at_its_first_event_only(app, world, monkeypatch):
+    """identity.CookieOncePerSocket: Flask opened the signed cookie for every event (about
+    90 µs each), and Flask-SocketIO threw that away for its own copy made at the first one."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    opened: list[str] = []
+    real = SecureCookieSessionInterface.open_session
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session",
+                        lambda self, a, request: opened.append(request.path) or real(self, a, request))
+    alice = phone(world, join=False)
+    opened.clear()
+    board = world.boards[0]
+    assert alice.emit(p.BOARD_JOIN, {"board": board})["ok"]
+    assert len(opened) == 1  # the first event: the cookie, read and kept for the socket
+    for i in range(5):
+        assert alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
+                                       "text": f"Note {i}"})["ok"]  # its sender known: the kept copy
+    assert alice.emit(p.BOARD_JOIN, {"board": board})["mine"] and len(opened) == 1
+    tab = alice.tab(world)  # another socket of the same browser reads it once for itself
+    assert tab.emit(p.BOARD_JOIN, {"board": board})["ok"] and len(opened) == 2
+    assert alice.http.get(f"/{world.code}/w/{world.workshops[0]}").status_code == 200  # pages as before
+    assert len(opened) == 3
