@@ -1,7 +1,8 @@
 // What the server gives every page's scripts, in the page's language: translated strings
 // (gettext), the plural forms of every count (ngettext), and the limits of every field, all
 // from the server's own declarations, so no script retypes them. A deferred script of its
-// own (/words/<lang>.js, base.html), kept by the browser: it runs before any module.
+// own (/words/<lang>.js, base.html), kept by the browser: it runs before the page's modules
+// (only early.js, which reads none of it, may run sooner).
 const words = globalThis.RELAIS_WORDS || {};
 const strings = words.strings || {};
 const plurals = words.plurals || {};
