@@ -39,7 +39,7 @@ from .services import votes as vote_service
 from .services.access import room_key
 from .services.changes import Change, EventChange, changes_since
 from .services.queries import current_vote
-from .snapshots import packed, stamp_of, with_vote
+from .snapshots import in_answer, stamp_of
 
 log = logging.getLogger("relais.realtime")
 
@@ -205,12 +205,7 @@ def _quick_join(db: Session, data: pl.BoardJoin, view: str) -> dict[str, Any] | 
         return None
     _enter(facts.id, Actor(event_id=facts.event_id, participant_id=participant, facilitator=False, credential=None),
            view)
-    extra: dict[str, Any] = {}
-    if data.pack == "deflate":
-        snap: Any = packed(kept)
-        extra["vote"] = None
-    else:
-        snap = with_vote(kept.text, None)
+    snap, extra = in_answer(kept, None, data.pack)
     mine = queries.own_note_ids(facts) if seen.participant is not None else []
     return p.ok(board=snap, seq=facts.seq, mine=mine, facilitator=False, now=clock.now_ms(), **extra)
 
@@ -247,14 +242,8 @@ def board_join(payload: Any = None, *_extra: Any) -> dict:
                 )
         # The board as every screen of this audience sees it, built once per seq (snapshots.py),
         # then this screen's own part: its vote with its dots, its notes.
-        cache, vote = current_app.extensions["relais.snapshots"], seen.vote(db, current_vote(db, board))
-        extra: dict[str, Any] = {}
-        if data.pack == "deflate":  # compressed once per seq; the vote beside it
-            snap, seq = cache.board_packed(db, board, seen)
-            extra["vote"] = vote
-        else:
-            text, seq = cache.board_text(db, board, seen)
-            snap = with_vote(text, vote)
+        kept, seq = current_app.extensions["relais.snapshots"].entry(db, board, seen)
+        snap, extra = in_answer(kept, seen.vote(db, current_vote(db, board)), data.pack)
         if view == "console":  # is this board's Markdown file behind (a full disk...)?
             cause = current_app.extensions["relais.mirror"].behind().get((BOARD, board.id))
             extra["files"] = {"board": board.id, "ok": cause is None, "cause": cause}

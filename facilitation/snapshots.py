@@ -51,26 +51,20 @@ class SnapshotCache:
 
     def board_text(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
         """The audience's shared snapshot as JSON text, and the seq it was built at."""
-        kept, seq = self._kept(session, board, seen)
+        kept, seq = self.entry(session, board, seen)
         return kept.text, seq
-
-    def board_packed(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
-        """The same text compressed (zlib, in base64: a string, so it travels in the JSON of the
-        answer on every transport), for a screen that can inflate it: a 300-note board is a
-        third of its size on the venue's wifi. Compressed once per kept snapshot."""
-        kept, seq = self._kept(session, board, seen)
-        return packed(kept), seq
 
     def fresh(self, board_id: int, key: str, stamp: tuple[Any, ...]) -> Kept | None:
         """What is kept of this board for this audience, if it was built at this stamp
-        (`stamp_of`) and is not too old; None when it must be built (by board_text)."""
+        (`stamp_of`) and is not too old; None when it must be built (by `entry`)."""
         with self.lock:
             kept = self.kept.get((board_id, key))
         if kept is not None and kept.stamp == stamp and kept.until > time.monotonic() and self.ttl > 0:
             return kept
         return None
 
-    def _kept(self, session: Session, board: Board, seen: Presenter) -> tuple[Kept, int]:
+    def entry(self, session: Session, board: Board, seen: Presenter) -> tuple[Kept, int]:
+        """The audience's shared snapshot, kept or built now, and the seq it was built at."""
         key = seen.shared_key(board)
         if key is None or self.ttl <= 0:
             text, seq = self.build(session, board, seen)
@@ -115,10 +109,21 @@ def stamp_of(seq: int, code: str, title: str, language: str) -> tuple[Any, ...]:
 
 
 def packed(kept: Kept) -> str:
-    """The kept text compressed (zlib, in base64), once."""
+    """The kept text compressed (zlib, in base64: a string, so it travels in the JSON of the
+    answer on every transport), for a screen that can inflate it: a 300-note board is a third
+    of its size on the venue's wifi. Compressed once per kept snapshot."""
     if kept.packed is None:
         kept.packed = base64.b64encode(zlib.compress(kept.text.encode(), 6)).decode()
     return kept.packed
+
+
+def in_answer(kept: Kept, vote: Any, pack: str | None) -> tuple[Any, dict[str, Any]]:
+    """The board as a join's answer carries it, with this screen's vote: compressed with the
+    vote beside it (`pack="deflate"`), or JSON text with the vote as its last key; and the
+    answer's other keys."""
+    if pack == "deflate":
+        return packed(kept), {"vote": vote}
+    return with_vote(kept.text, vote), {}
 
 
 def with_vote(text: str, vote: Any) -> safejson.Raw:
