@@ -122,14 +122,19 @@ def init_app(app: Flask) -> Assets:
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/javascript", "application/javascript", "text/css",
                                                  "image/svg+xml"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Keyed by the file's hash too: a file edited while `make run` serves is compressed again
-    # (the words of a language do not change while the server runs).
-    app.config.setdefault("COMPRESS_CACHE_KEY", lambda req: f"{req.path}@{assets.hashes.get(req.path[8:], '')}")
+    from .i18n import BROWSER_WORDS, LANGUAGES
+
+    def current_hash() -> str | None:
+        """The content hash of the static file or the words this request asks for."""
+        if request.endpoint == "words":
+            return BROWSER_WORDS.get((request.view_args or {}).get("language", ""))[1]
+        return assets.hashes.get((request.view_args or {}).get("filename", ""))
+
+    # Keyed by the content's hash too: a file edited while `make run` serves is compressed again.
+    app.config.setdefault("COMPRESS_CACHE_KEY", lambda req: f"{req.path}@{current_hash() or ''}")
     cache = _Memory()
     app.config.setdefault("COMPRESS_CACHE_BACKEND", lambda: cache)
     compress = Compress(app)
-
-    from .i18n import BROWSER_WORDS, LANGUAGES
 
     def words(language: str) -> Response:
         """The strings, plural forms and limits every page's scripts read (i18n.BrowserWords)."""
@@ -138,11 +143,6 @@ def init_app(app: Flask) -> Assets:
         return Response(BROWSER_WORDS.get(language)[0], mimetype="text/javascript")
 
     app.add_url_rule("/words/<language>.js", "words", words)
-
-    def current_hash() -> str | None:
-        if request.endpoint == "words":
-            return BROWSER_WORDS.get((request.view_args or {}).get("language", ""))[1]
-        return assets.hashes.get((request.view_args or {}).get("filename", ""))
 
     @app.after_request
     def _static(response: Response) -> Response:
