@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, request, url_for
 from flask_compress import Compress
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}/[^"']+)["']""")
 YEAR = 365 * 24 * 3600
@@ -96,12 +96,14 @@ class Assets:
                 todo.extend(self.imports.get(name, []))
         return seen
 
-    def script(self, entry: str, early: bool = False) -> Markup:
+    def script(self, entry: str, early: dict[str, Any] | None = None) -> Markup:
         """The import map, the preloads of an entry's chain and the entry itself, for a page;
-        with `early`, first the module that opens the page's socket as soon as it and the
-        Socket.IO client are loaded (static/js/early.js; `async`: it waits for nothing else)."""
+        with `early` (the page's join: `{"board": id, "view": "phone"}`), first the module that
+        opens the page's socket as soon as it and the Socket.IO client are loaded, its connect
+        carrying that join (static/js/early.js; `async`: it waits for nothing else)."""
         self.refresh()
-        first = f'<script type="module" async data-early src="{self.url(EARLY)}"></script>' if early else ""
+        first = (f'<script type="module" async data-early="{escape(json.dumps(early, separators=(",", ":")))}" '
+                 f'src="{self.url(EARLY)}"></script>') if early else ""
         # What the early module needs is asked for first: a browser has six connections to a
         # server, and the Socket.IO client came tenth (its websocket 0.6 s later on a slow wifi).
         needed = self.chain(EARLY) if early else []

@@ -67,6 +67,9 @@ EVENT_DELETED = "event:deleted"
 ACCESS_REVOKED = "access:revoked"
 # To a board's consoles: its Markdown file is behind (and why), or whole again (no seq).
 FILES_STATE = "files:state"
+# To a socket whose connect carried its join (`auth: {join: ...}`): what the join's ack would be.
+BOARD_JOINED = "board:joined"
+EVENT_JOINED = "event:joined"
 # To every screen: the server is stopping; reconnect in a moment (no seq).
 SERVER_STOPPING = "server:stopping"
 # To a board's screens every few seconds: its current seq, so a quiet board's screens see a gap.

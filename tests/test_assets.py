@@ -97,10 +97,13 @@ def test_a_phone_page_opens_its_socket_first_and_asks_for_what_that_needs_first(
     order = [a or b for a, b in scripts]
     assert order[:2] == ["js/early.js", "vendor/socket.io.esm.min.js"], order
     assert order[-1] == "js/phone.js" and order.count("js/early.js") == 1
-    assert '<script type="module" async data-early src="/static/js/early.js?v=' in html
+    # Its connect carries the page's join (the board, the view), HTML-escaped in the attribute.
+    board = world.boards[0]
+    assert (f'<script type="module" async data-early="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;phone&#34;}}" '
+            'src="/static/js/early.js?v=') in html
     assert html.index('type="importmap"') < html.index("data-early")  # the map comes before any module
     screen = app.test_client().get(f"/{world.code}/w/{world.workshops[0]}/screen").get_data(as_text=True)
-    assert "data-early" in screen  # the projector too
+    assert f'data-early="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;projector&#34;}}"' in screen  # the projector too
     owner = app.test_client()
     assert owner.get(f"/f/{world.token}").status_code == 302
     console = owner.get(f"/{world.code}/console/w/{world.workshops[0]}").get_data(as_text=True)

@@ -497,8 +497,10 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     for response in scripts:
         headers = response.headers
         assert headers.get("content-encoding") in ("gzip", "br") and "immutable" in headers.get("cache-control", "")
-    joins = [f for f in sent if '"board:join"' in f]
-    assert joins and '"pack":"deflate"' in joins[-1] and '"since"' not in joins[-1]
+    # The join rides in Socket.IO's connect (one round trip less): no board:join is sent.
+    joins = [f for f in sent if f.startswith('40{"join":')]
+    assert len(joins) == 1 and '"pack":"deflate"' in joins[0] and '"since"' not in joins[0], sent
+    assert not [f for f in sent if '"board:join"' in f], sent
 
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "Écrite pendant que la page était ouverte"})
@@ -510,13 +512,53 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     page.reload()
     page.wait_for_selector("#status[data-state=online]")
     assert page.locator(".note").count() == 31
-    joins = [f for f in sent if '"board:join"' in f]
-    assert joins and '"since":' in joins[-1]  # from the board it kept
+    joins = [f for f in sent if f.startswith('40{"join":')]
+    assert len(joins) == 1 and '"since":' in joins[0], sent  # from the board it kept
+    assert not [f for f in sent if '"board:join"' in f], sent
     answers += [r.text() for r in polled if r.request.method == "GET"]
     assert not [a for a in answers if '"board":"' in a or '"notes":[' in a]  # no board sent again
     # Scripts come from the browser's cache: a reload sends no request for a hashed file
     # (or, if it does, the answer is the cached file).
     assert all(r.status == 200 for r in statics if "?v=" in r.url)
+    fac.close()
+    context.close()
+
+
+def test_a_phone_joins_the_usual_way_when_its_connect_is_not_answered(browser, server):
+    """A server that does not answer the join a connect carries (an older version): once
+    connected, the page sends board:join itself, and works."""
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Sans réponse au connect")
+    code = created["event"]["code"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    sent: list[str] = []
+    dropped: list[str] = []
+
+    def relay(ws) -> None:
+        upstream = ws.connect_to_server()
+
+        def down(message) -> None:
+            if isinstance(message, str) and message.startswith('42["board:joined"'):
+                dropped.append(message)  # what an older server would not have sent
+            else:
+                ws.send(message)
+
+        def up(message) -> None:
+            sent.append(message if isinstance(message, str) else "")
+            upstream.send(message)
+
+        upstream.on_message(down)
+        ws.on_message(up)
+
+    page.route_web_socket("**/socket.io/**", relay)
+    page.goto(f"{server.url}/{code}/w/{workshop['id']}")
+    page.wait_for_selector("#status[data-state=online]")
+    assert len(dropped) == 1 and any(f.startswith('40{"join":') for f in sent), sent
+    assert [f for f in sent if '"board:join"' in f], sent  # joined once connected
+    page.fill("#note-text", "Écrite sans réponse au connect")
+    page.click("#post-note")
+    fac.wait_until(lambda heard: any(name == p.NOTE_ADDED and "sans réponse" in json.dumps(data, ensure_ascii=False)
+                                     for name, data in heard))
     fac.close()
     context.close()
 

@@ -369,3 +369,56 @@ def test_a_sockets_cookie_is_read_at_its_first_event_only(app, world, monkeypatc
     assert tab.emit(p.BOARD_JOIN, {"board": board})["ok"] and len(opened) == 2
     assert alice.http.get(f"/{world.code}/w/{world.workshops[0]}").status_code == 200  # pages as before
     assert len(opened) == 3
+
+
+def test_a_join_carried_by_the_connect_is_answered_as_the_join_would_be(app, world):
+    """A screen's connect may carry its join (`auth: {join}`, one round trip less on a slow
+    wifi): `board:joined` (or `event:joined`) answers what `board:join` would, the socket is in
+    the board's rooms, and a bad join is refused with its code while the connection stands."""
+    import json
+
+    from facilitation.extensions import socketio
+
+    board, columns = world.boards[0], world.columns[world.boards[0]]
+    alice = phone(world)
+    for i in range(3):
+        assert alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[i], "text": f"Note {i}"})["ok"]
+
+    def carried(device, join) -> dict:
+        """What a new socket of this browser hears when its connect carries join."""
+        sock = socketio.test_client(app, flask_test_client=device.http, auth={"join": join})
+        assert sock.is_connected()
+        heard = sock.get_received()
+        answers = [m["args"][0] for m in heard if m["name"] in (p.BOARD_JOINED, p.EVENT_JOINED)]
+        assert len(answers) == 1, heard
+        return {"socket": sock, "name": heard[0]["name"], **answers[0]}
+
+    def same(a: dict, b: dict) -> bool:
+        def text(x: dict) -> str:
+            return json.dumps({k: v for k, v in x.items() if k not in ("now", "socket", "name")}, sort_keys=True)
+        return text(a) == text(b)
+
+    for join in ({"board": board}, {"board": board, "pack": "deflate"}, {"board": board, "since": 1},
+                 {"board": board, "view": "projector"}):
+        answer = carried(alice, join)
+        assert answer["ok"] and answer["name"] == p.BOARD_JOINED, answer
+        assert same(answer, alice.emit(p.BOARD_JOIN, join)), join
+    assert carried(alice, {"board": board})["mine"] == alice.emit(p.BOARD_JOIN, {"board": board})["mine"] != []
+
+    listening = carried(phone(world, join=False), {"board": board})["socket"]  # in the rooms, as after a join
+    assert alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": columns[0], "text": "Après"})["ok"]
+    assert [m for m in listening.get_received() if m["name"] == p.NOTE_ADDED]
+
+    event = carried(alice, {"event": world.event_id, "view": "round"})
+    assert event["name"] == p.EVENT_JOINED and same(event, alice.emit(p.EVENT_JOIN, {"event": world.event_id,
+                                                                                     "view": "round"}))
+
+    # Refused with the code board:join would answer; the socket stays connected and usable.
+    for join, code in (({"board": 10_000}, p.NOT_FOUND), ({"board": "x"}, p.BAD_REQUEST), (5, p.BAD_REQUEST),
+                       ({"board": board, "view": "console"}, p.NOT_FACILITATOR)):
+        answer = carried(alice, join)
+        assert answer["error"]["code"] == code, (join, answer)
+        assert answer["socket"].emit(p.BOARD_JOIN, {"board": board}, callback=True)["ok"]
+    for auth in (None, {}, "x", [1], {"other": 1}):  # nothing asked: nothing answered
+        sock = socketio.test_client(app, flask_test_client=alice.http, auth=auth)
+        assert sock.is_connected() and sock.get_received() == []

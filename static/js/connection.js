@@ -2,7 +2,7 @@
 // on every command, and an outbox kept in localStorage so that nothing typed is lost on
 // a reconnect, a reload or a crash. A screen follows a board ("board" scope) or the live
 // parts of a whole event ("event" scope: the tour de table, the plenary screen).
-import { takeSocket } from "./early.js";
+import { CAN_INFLATE, joinPayload, keptBoard, keptKey, takeSocket } from "./early.js";
 
 const BROADCASTS = {
   board: ["note:added", "note:edited", "note:moved", "note:deleted", "note:purged", "board:columns",
@@ -14,9 +14,7 @@ const OWN_EVENTS = ["note:own", "vote:mine"];
 const ACK_TIMEOUT = 10000;
 // A browser that can inflate asks for the board compressed (a sixth of the bytes on a busy
 // wifi); an old one (no DecompressionStream) gets it as JSON, as before.
-let PACK = typeof DecompressionStream === "function";
-// The form of a kept board: raised when a board's wire form changes, so an older one is not used.
-const KEPT_FORM = 1;
+let PACK = CAN_INFLATE;
 
 async function inflate(base64) {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -75,11 +73,22 @@ export class Link {
     this.tallied = null; // the latest tally heard while joining
     this.sending = false;
     this.outbox = loadOutbox(scope, id);
-    this.socket = takeSocket(); // (opened early by the page, or now: early.js)
-    this.socket.on("connect", () => this.join());
+    this.carrying = null; // the join the socket's latest connect carried: {token, payload, sent, heard}
+    // Opened early by the page, or now (early.js); each connect carries this link's join (carry()).
+    const { socket, carried, heard } = takeSocket(this);
+    this.socket = socket;
+    if (carried) this.carrying = { token: ++this.joinToken, ...carried, heard: false };
+    if (carried) this.buffer = [];
+    // Its answer came first (the server sends it before the connect's own answer): a connect
+    // whose join was not answered (a server of an older version) joins the usual way.
+    this.socket.on("connect", () => {
+      if (!this.carrying?.heard) this.join();
+    });
+    this.socket.on(`${scope}:joined`, (ack) => this.heard(ack));
     this.socket.on("disconnect", () => {
       this.joined = false;
       this.sending = false;
+      this.carrying = null;
       this.status();
     });
     for (const name of BROADCASTS[scope]) this.socket.on(name, (data) => this.receive(name, data));
@@ -127,26 +136,20 @@ export class Link {
       // Once the screen holds this link (the constructor has returned), before any answer.
       queueMicrotask(() => this.h.snapshot(kept.board, kept.mine, kept.facilitator));
     }
-    // A socket opened early may already be connected: its "connect" came before this link.
+    // A socket opened early may have heard things before this link took it (its join's
+    // answer among them), or be connected already without a join: after the kept board.
     queueMicrotask(() => {
-      if (this.socket.connected && this.joinToken === 0) this.join();
+      for (const [name, ...args] of heard) for (const listener of this.socket.listeners(name)) listener(...args);
+      if (this.socket.connected && !this.carrying?.heard) this.join();
     });
   }
 
-  /** Where a phone's or projector's last board is kept: this tab only (sessionStorage, gone
-   * with the tab), never for a console (it always takes the board whole). */
   keptKey() {
-    return this.scope === "board" && this.view !== "console" ? `relais:kept:${KEPT_FORM}:${this.id}:${this.view}` : null;
+    return keptKey(this.scope, this.id, this.view);
   }
 
   kept() {
-    const key = this.keptKey();
-    try {
-      const found = key && JSON.parse(sessionStorage.getItem(key));
-      return found && found.board && typeof found.seq === "number" ? found : null;
-    } catch {
-      return null;
-    }
+    return keptBoard(this.keptKey());
   }
 
   keep(board, mine, facilitator) {
@@ -187,59 +190,78 @@ export class Link {
     this.h.outbox?.(this.outbox);
   }
 
+  /** The join a connect carries (early.js calls it as the socket connects, `auth`). */
+  carry() {
+    const payload = joinPayload(this.scope, this.id, this.view, this.seq, PACK);
+    this.carrying = { token: ++this.joinToken, payload, sent: Date.now(), heard: false };
+    this.buffer = [];
+    this.joined = false;
+    return { join: payload };
+  }
+
+  /** The answer to the join the connect carried. */
+  heard(ack) {
+    const carrying = this.carrying;
+    if (!carrying || carrying.heard || carrying.token !== this.joinToken) return;
+    carrying.heard = true;
+    this.answered(carrying.token, carrying.payload, carrying.sent, null, ack);
+  }
+
   join() {
     const token = ++this.joinToken;
     this.buffer = [];
     this.joined = false;
-    const payload = { [this.scope]: this.id, view: this.view };
-    if (this.seq !== null && this.scope === "board") payload.since = this.seq;
-    if (PACK && this.scope === "board") payload.pack = "deflate";
+    const payload = joinPayload(this.scope, this.id, this.view, this.seq, PACK);
     const sent = Date.now();
-    this.socket.timeout(ACK_TIMEOUT).emit(`${this.scope}:join`, payload, async (err, ack) => {
-      if (token !== this.joinToken) return; // a newer join superseded this one
-      if (ack && ack.ok && typeof ack.board === "string") {
-        try {
-          ack.board = { ...(await inflate(ack.board)), vote: ack.vote ?? null };
-        } catch {
-          PACK = false; // this browser could not inflate it after all: ask for JSON
-          if (token === this.joinToken) this.join();
-          return;
-        }
-        if (token !== this.joinToken) return;
-      }
-      // Timers follow the server's clock: half the round trip is the best guess of the delay.
-      if (ack && ack.now) this.offset = ack.now - (sent + Date.now()) / 2;
-      if (err || !ack) {
-        if (this.socket.connected) setTimeout(() => token === this.joinToken && this.join(), 2000);
+    this.socket.timeout(ACK_TIMEOUT).emit(`${this.scope}:join`, payload, (err, ack) =>
+      this.answered(token, payload, sent, err, ack));
+  }
+
+  /** A join's answer (to `board:join`, or to the join its connect carried). */
+  async answered(token, payload, sent, err, ack) {
+    if (token !== this.joinToken) return; // a newer join superseded this one
+    if (ack && ack.ok && typeof ack.board === "string") {
+      try {
+        ack.board = { ...(await inflate(ack.board)), vote: ack.vote ?? null };
+      } catch {
+        PACK = false; // this browser could not inflate it after all: ask for JSON
+        if (token === this.joinToken) this.join();
         return;
       }
-      if (!ack.ok) {
-        this.buffer = null;
-        this.h.rejected?.({ event: `${this.scope}:join`, payload }, ack.error);
-        return;
-      }
-      if (ack.files) this.h.files?.(ack.files);
-      if (this.scope === "event") {
-        this.seq = ack.seq;  // the whole event's state is small: always taken whole
-        this.h.snapshot(ack);
-      } else if (ack.board) {
-        this.seq = ack.board.seq;
-        this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
-        this.keep(ack.board, ack.mine || [], !!ack.facilitator);
-      } else {
-        for (const change of ack.changes) this.apply(change.event, change.data);
-        this.h.mine?.(ack.mine || []);
-        this.h.vote?.(ack.vote || null);
-      }
-      const buffered = this.buffer || [];
+      if (token !== this.joinToken) return;
+    }
+    // Timers follow the server's clock: half the round trip is the best guess of the delay.
+    if (ack && ack.now) this.offset = ack.now - (sent + Date.now()) / 2;
+    if (err || !ack) {
+      if (this.socket.connected) setTimeout(() => token === this.joinToken && this.join(), 2000);
+      return;
+    }
+    if (!ack.ok) {
       this.buffer = null;
-      for (const [name, data] of buffered) this.receive(name, data);
-      if (this.tallied && this.tallied.seq <= this.seq) this.h.change("board:tally", this.tallied);
-      this.tallied = null;
-      this.joined = true;
-      this.status();
-      this.flush();
-    });
+      this.h.rejected?.({ event: `${this.scope}:join`, payload }, ack.error);
+      return;
+    }
+    if (ack.files) this.h.files?.(ack.files);
+    if (this.scope === "event") {
+      this.seq = ack.seq;  // the whole event's state is small: always taken whole
+      this.h.snapshot(ack);
+    } else if (ack.board) {
+      this.seq = ack.board.seq;
+      this.h.snapshot(ack.board, ack.mine || [], !!ack.facilitator);
+      this.keep(ack.board, ack.mine || [], !!ack.facilitator);
+    } else {
+      for (const change of ack.changes) this.apply(change.event, change.data);
+      this.h.mine?.(ack.mine || []);
+      this.h.vote?.(ack.vote || null);
+    }
+    const buffered = this.buffer || [];
+    this.buffer = null;
+    for (const [name, data] of buffered) this.receive(name, data);
+    if (this.tallied && this.tallied.seq <= this.seq) this.h.change("board:tally", this.tallied);
+    this.tallied = null;
+    this.joined = true;
+    this.status();
+    this.flush();
   }
 
   receive(name, data) {

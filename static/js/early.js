@@ -1,9 +1,15 @@
 // The page's socket, opened as soon as this small module and the Socket.IO client have
 // loaded, not after every script of the screen: on a venue's slow wifi, a phone's first
 // visit then opens its websocket while the rest of the page is still on its way, and
-// joins sooner. A page asks for it with `<script type="module" async data-early>` (assets.py,
-// `module_script(..., early=True)`); connection.js takes it for its first link, and a page
-// that did not ask opens its socket there, as before.
+// joins sooner. A page asks for it with `<script type="module" async data-early="{board, view}">`
+// (assets.py, `module_script(..., early=...)`); connection.js takes it for its first link,
+// and a page that did not ask opens its socket there, as before.
+//
+// Every socket carries its join in Socket.IO's connect (`auth: {join}`), answered by
+// `board:joined` (or `event:joined`) before the connect's own answer: one round trip
+// less than a `board:join` sent once connected (300 ms on a crowded wifi), on the first
+// visit and on every reconnect. Before a screen has taken the early socket, the join is
+// the page's (with the board this tab kept), and what the socket hears is held for the screen.
 // It imports nothing of the page's own: it may run before the page's words
 // (/words/<lang>.js, a deferred script) have.
 import { io } from "../vendor/socket.io.esm.min.js";
@@ -13,11 +19,71 @@ import { io } from "../vendor/socket.io.esm.min.js";
 // long-polling is tried next.
 const OPTIONS = { reconnectionDelayMax: 5000, transports: ["websocket", "polling"], tryAllTransports: true };
 
-let early = document.querySelector("script[data-early]") ? io(OPTIONS) : null;
+// A browser that can inflate asks for the board compressed (a sixth of the bytes on a busy wifi).
+export const CAN_INFLATE = typeof DecompressionStream === "function";
+// The form of a kept board: raised when a board's wire form changes, so an older one is not used.
+const KEPT_FORM = 1;
 
-/** The socket opened early (once), else a new one. */
-export function takeSocket() {
-  const socket = early || io(OPTIONS);
+/** Where a phone's or projector's last board is kept: this tab only (sessionStorage, gone
+ * with the tab), never for a console (it always takes the board whole). */
+export function keptKey(scope, id, view) {
+  return scope === "board" && view !== "console" ? `relais:kept:${KEPT_FORM}:${id}:${view}` : null;
+}
+
+/** The board this tab kept ({seq, board, mine, facilitator}), or null. */
+export function keptBoard(key) {
+  try {
+    const found = key && JSON.parse(sessionStorage.getItem(key));
+    return found && found.board && typeof found.seq === "number" ? found : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A join's payload: the whole board, or with `seq` the changes since. */
+export function joinPayload(scope, id, view, seq, pack) {
+  const payload = { [scope]: id, view };
+  if (seq !== null && scope === "board") payload.since = seq;
+  if (pack && scope === "board") payload.pack = "deflate";
+  return payload;
+}
+
+function open(page) {
+  // link: the screen that took this socket (connection.js); join: the page's join, carried
+  // before that; heard: what the socket received before that, for the screen.
+  const held = { link: null, join: null, heard: [] };
+  const socket = io({
+    ...OPTIONS,
+    auth: (send) => {
+      if (held.link) return send(held.link.carry());
+      const kept = page && keptBoard(keptKey("board", page.board, page.view));
+      held.join = page ? { payload: joinPayload("board", page.board, page.view, kept ? kept.seq : null, CAN_INFLATE),
+        sent: Date.now() } : null;
+      return send(held.join ? { join: held.join.payload } : {});
+    },
+  });
+  socket.onAny((...args) => held.link || held.heard.push(args));
+  return { socket, held };
+}
+
+function pageJoin(tag) {
+  try {
+    const page = JSON.parse(tag.dataset.early || "null");
+    return page && Number.isInteger(page.board) && typeof page.view === "string" ? page : null;
+  } catch {
+    return null;
+  }
+}
+
+const tag = document.querySelector("script[data-early]");
+let early = tag ? open(pageJoin(tag)) : null;
+
+/** The socket opened early (once), else a new one, for this link (connection.js): from now
+ * on each connect carries the link's join (link.carry()). With it, the join the early socket
+ * carried before (or null), and the events it heard before, in order. */
+export function takeSocket(link) {
+  const { socket, held } = early || open(null);
   early = null;
-  return socket;
+  held.link = link;
+  return { socket, carried: held.join, heard: held.heard.splice(0) };
 }
