@@ -32,6 +32,14 @@ from markupsafe import Markup, escape
 IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}/[^"']+)["']""")
 YEAR = 365 * 24 * 3600
 EARLY = "js/early.js"  # the module that opens a page's socket before the rest has loaded
+# The websocket a phone's or projector's page opens as its first act, before its stylesheet
+# and any module have loaded (on a first visit over a slow wifi, 1.2 s before the Socket.IO
+# client is there); early.js hands it to Socket.IO (`OpenedWebSocket`). Inline (allowed by
+# its hash in the CSP), and placed before the stylesheet, which would hold it back.
+OPENER = ('(()=>{try{const w=new WebSocket(location.origin.replace(/^http/,"ws")+'
+          '"/socket.io/?EIO=4&transport=websocket");'
+          'w.heard=[];w.onmessage=(e)=>w.heard.push(e.data);w.onerror=()=>{};globalThis.RELAIS_OPENED=w}catch{}})();')
+OPENER_HASH = base64.b64encode(hashlib.sha256(OPENER.encode()).digest()).decode()
 
 
 class Assets:
@@ -84,6 +92,11 @@ class Assets:
         digest = self.hashes.get(name)
         return url_for("static", filename=name, v=digest) if digest else url_for("static", filename=name)
 
+    @staticmethod
+    def opener() -> Markup:
+        """The inline script that opens the page's websocket at once (OPENER)."""
+        return Markup(f"<script>{OPENER}</script>")
+
     def chain(self, entry: str) -> list[str]:
         """Every module an entry script imports, directly or not, in the order found."""
         self.refresh()
@@ -119,7 +132,7 @@ def init_app(app: Flask) -> Assets:
     assets = Assets(Path(app.static_folder or "static"))
     assets.refresh()
     app.extensions["relais.assets"] = assets
-    app.jinja_env.globals.update(asset_url=assets.url, module_script=assets.script)
+    app.jinja_env.globals.update(asset_url=assets.url, module_script=assets.script, early_socket=assets.opener)
     app.config.setdefault("COMPRESS_REGISTER", False)  # static files only: see the module's note
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/javascript", "application/javascript", "text/css",
                                                  "image/svg+xml"])

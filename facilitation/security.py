@@ -12,6 +12,8 @@ import traceback
 
 from flask import Flask, Response, abort, g, request, session
 
+from .assets import OPENER_HASH
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -28,11 +30,12 @@ CSP = "; ".join(
 )
 
 def csp(app: Flask) -> str:
-    """The policy, with the hash of the pages' one inline script: the import map (assets.py)."""
+    """The policy, with the hashes of the pages' two inline scripts (assets.py): the import map,
+    and the opener of a phone's or projector's websocket."""
     assets = app.extensions.get("relais.assets")
     if assets is None or not assets.map_hash:
         return CSP
-    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{assets.map_hash}'", 1)
+    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{assets.map_hash}' 'sha256-{OPENER_HASH}'", 1)
 
 
 # Candidates for IP addresses; each is checked with ipaddress before it is replaced.

@@ -12,12 +12,41 @@
 // the page's (with the board this tab kept), and what the socket hears is held for the screen.
 // It imports nothing of the page's own: it may run before the page's words
 // (/words/<lang>.js, a deferred script) have.
-import { io } from "../vendor/socket.io.esm.min.js";
+import { io, WebSocket as WebSocketTransport, XHR } from "../vendor/socket.io.esm.min.js";
+
+/** Socket.IO's websocket transport, which first takes the websocket the page opened as its
+ * first act (assets.py, OPENER: `globalThis.RELAIS_OPENED`, with the frames it heard), once,
+ * if it is still opening or open; a new one otherwise (a reconnect, a page without it). */
+class OpenedWebSocket extends WebSocketTransport {
+  createSocket(uri, protocols, opts) {
+    const opened = globalThis.RELAIS_OPENED;
+    globalThis.RELAIS_OPENED = null;
+    if (opened && opened.readyState <= WebSocket.OPEN) {
+      this.opened = opened;
+      return opened;
+    }
+    return super.createSocket(uri, protocols, opts);
+  }
+
+  addEventListeners() {
+    super.addEventListeners();
+    const opened = this.opened;
+    this.opened = null;
+    if (!opened) return;
+    // Once the engine listens to this transport (it does so right after opening it).
+    queueMicrotask(() => {
+      if (this.ws !== opened) return; // closed meanwhile
+      const heard = opened.heard.splice(0);
+      if (opened.readyState === WebSocket.OPEN) this.onOpen(); // it opened before it was taken
+      for (const data of heard) this.onData(data);
+    });
+  }
+}
 
 // The websocket first: long-polling's handshake and upgrade cost three round trips more
 // before the board is joined. Where it cannot open (a proxy that refuses websockets),
 // long-polling is tried next.
-const OPTIONS = { reconnectionDelayMax: 5000, transports: ["websocket", "polling"], tryAllTransports: true };
+const OPTIONS = { reconnectionDelayMax: 5000, transports: [OpenedWebSocket, XHR], tryAllTransports: true };
 
 // A browser that can inflate asks for the board compressed (a sixth of the bytes on a busy wifi).
 export const CAN_INFLATE = typeof DecompressionStream === "function";
