@@ -84,8 +84,9 @@ def visit(page, url: str, link: SlowLink | None) -> tuple[float, int]:
         client.on("Network.webSocketFrameReceived",
                   lambda e: received.__setitem__(0, received[0] + len(e["response"]["payloadData"].encode())))
     page.goto(url, wait_until="commit")
-    page.wait_for_function("window.__usable", timeout=60000, polling=50)
-    took = page.evaluate("window.__usable") / 1000
+    page.wait_for_selector("#status[data-state=online]", timeout=60000)  # (a page not yet there has no __usable)
+    took = page.evaluate("new Promise((done) => { const check = () => window.__usable ? done(window.__usable) "
+                         ": requestAnimationFrame(check); check(); })") / 1000
     if client is not None:
         client.detach()
     else:
