@@ -170,7 +170,10 @@ def init_app(app: Flask) -> Assets:
             response.headers["Cache-Control"] = "no-cache"  # revalidated (ETag) each time
         # Read whole, so that it is compressed once and kept (a file is at most a few tens of KB).
         response.direct_passthrough = False
-        response.set_data(response.get_data())
+        opened, data = response.response, response.get_data()
+        if hasattr(opened, "close"):
+            opened.close()  # (the file, now read: it is replaced below)
+        response.set_data(data)
         return compress.after_request(response)
 
     return assets
