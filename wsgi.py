@@ -27,7 +27,7 @@ from facilitation.mirror import write_all  # noqa: E402
 from facilitation.netaddr import loopback_only, network_url  # noqa: E402
 from facilitation.realtime import heartbeat  # noqa: E402
 from facilitation.security import configure_logging  # noqa: E402
-from facilitation.serve import light_pings, make_server, run, tune_gc  # noqa: E402
+from facilitation.serve import lean_writers, light_pings, make_server, run, tune_gc  # noqa: E402
 
 app = create_app()
 
@@ -55,6 +55,7 @@ def main() -> None:
     tune_gc()  # after the start's own work: what it made stays, frozen out of collections
     if ASYNC_MODE == "gevent":
         light_pings()
+        lean_writers()
     socketio.start_background_task(write_all, app)
     socketio.start_background_task(heartbeat, app)
     socketio.start_background_task(purge_daily, app)

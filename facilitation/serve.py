@@ -18,6 +18,7 @@ Nothing here logs a client's address (the error log goes through the scrubbing f
 
 from __future__ import annotations
 
+import collections
 import io
 import json
 import logging
@@ -202,6 +203,110 @@ def light_pings() -> None:
         self.ping_timer = timer
 
     Socket.schedule_ping = schedule_ping
+
+
+def lean_writers() -> None:
+    """Write to each websocket from a task that lives only while there is something to send.
+
+    Engine.IO gives each websocket a writer: a task that waits on the socket's queue for the
+    whole connection and sends what is put there (a broadcast only puts: it never waits for a
+    slow phone). On gevent that is a greenlet per phone, kept with its saved stack while it
+    waits, and a gevent queue. Here a socket's packets go in an `Outbox` (a deque) that starts
+    a writer when something is put in it and nobody is writing; the writer sends everything
+    queued, in order, then ends. Packets go out as before, in the same order, from a task of
+    their own; an idle phone holds no writer. A socket upgraded from long-polling (a proxy
+    that refused the websocket first) keeps Engine.IO's handler."""
+    import gevent
+    from engineio import exceptions, packet
+    from engineio.socket import Socket
+    from gevent.event import Event
+    from gevent.queue import Empty
+
+    class Outbox:
+        """A websocket's packets on their way, and its writer while one runs. Engine.IO only
+        puts in a websocket's queue, and joins it on a close that waits."""
+
+        __slots__ = ("items", "ws", "writing", "closed", "emptied")
+
+        def __init__(self, ws: Any) -> None:
+            self.items: collections.deque = collections.deque()
+            self.ws = ws
+            self.writing = self.closed = False
+            self.emptied: Any = None  # an Event, while a close waits for the writer
+
+        def put(self, item: Any, *_: Any, **__: Any) -> None:
+            if self.closed:
+                return  # the connection is gone: nothing more goes out
+            self.items.append(item)
+            if not self.writing:
+                self.writing = True
+                gevent.spawn_raw(self.write)
+
+        def write(self) -> None:
+            items, ws = self.items, self.ws
+            try:
+                while items and not self.closed:
+                    pkt = items.popleft()
+                    if pkt is None:  # the end: the connection closes
+                        self.closed = True
+                    else:
+                        ws.send(pkt.encode())
+            except Exception:  # noqa: BLE001 - the phone is gone: Engine.IO's writer stops the same way
+                self.closed = True
+            finally:
+                self.writing = False
+                if self.closed:
+                    items.clear()
+                    ws.close()
+                if self.emptied is not None and not items:
+                    self.emptied.set()
+
+        def join(self) -> None:
+            while self.items or self.writing:
+                self.emptied = self.emptied or Event()
+                self.emptied.clear()
+                self.emptied.wait()
+
+    engineio_handler = Socket._websocket_handler
+
+    def websocket_handler(self: Any, ws: Any) -> list:
+        if self.connected:  # an upgrade from long-polling
+            return engineio_handler(self, ws)
+        for attr in ("_sock", "socket"):  # Engine.IO's own timeout on the connection
+            if hasattr(ws, attr) and hasattr(getattr(ws, attr), "settimeout"):
+                getattr(ws, attr).settimeout(self.server.ping_interval + self.server.ping_timeout)
+        self.connected = self.upgraded = True
+        outbox = Outbox(ws)
+        while True:  # what was queued before (the open packet), moved over in order
+            try:
+                outbox.put(self.queue.get(block=False))
+            except Empty:
+                break
+        self.queue = outbox
+        max_size = self.server.max_http_buffer_size
+        while True:
+            try:
+                data = ws.wait()
+                if data and len(data) > max_size:
+                    raise ValueError("packet is too large")
+            except Exception:  # noqa: BLE001 - a dropped or oversized connection ends here, as in Engine.IO
+                break
+            if data is None:  # closed by the phone
+                break
+            try:
+                self.receive(packet.Packet(encoded_packet=data))
+            except exceptions.UnknownPacketError:
+                pass
+            except exceptions.SocketIsClosedError:
+                break
+            except Exception:  # noqa: BLE001 - logged, and the connection ends properly, as in Engine.IO
+                self.server.logger.exception("Unknown receive error")
+                break
+        outbox.put(None)  # (a writer still sending ends there, and closes the connection)
+        self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+        return []
+
+    Socket._websocket_handler = websocket_handler
 
 
 def make_server(app: Any, host: str, port: int, async_mode: str) -> Any:

@@ -4,6 +4,7 @@ python-socketio clients over websockets."""
 from __future__ import annotations
 
 import gc
+import json
 import re
 import time
 
@@ -388,3 +389,88 @@ def test_each_socket_is_pinged_by_a_timer_and_one_that_stops_answering_is_droppe
             ws.shutdown()  # (close() leaves the socket open once the server has closed it)
     finally:
         srv.stop()
+
+
+def test_a_websocket_is_written_by_a_task_that_lives_only_while_there_is_something_to_send(monkeypatch):
+    """serve.lean_writers: what is put in a socket's queue goes out whole and in order; a put
+    never waits, even for a phone that does not read; an idle socket holds no writer; a socket
+    whose phone is gone drops what was queued, and a close that waits for its queue returns."""
+    import engineio
+    import gevent
+    import greenlet
+    from engineio import packet
+    from engineio.socket import Socket
+    from gevent.event import Event
+    from gevent.queue import Queue
+
+    from facilitation import serve
+
+    monkeypatch.setattr(Socket, "_websocket_handler", Socket._websocket_handler)  # Engine.IO's, after the test
+    serve.lean_writers()
+    server = engineio.Server(async_mode="gevent")
+
+    class Phone:
+        """The websocket of a phone: what it sends, what it was sent, and whether it reads."""
+
+        def __init__(self) -> None:
+            self.incoming: Queue = Queue()
+            self.sent: list[str] = []
+            self.reading = Event()
+            self.reading.set()
+            self.gone = False
+            self.closed = False
+
+        def wait(self) -> str | None:
+            return self.incoming.get()
+
+        def send(self, data: str) -> None:
+            self.reading.wait()
+            if self.gone:
+                raise OSError("the phone is gone")
+            self.sent.append(data)
+
+        def close(self) -> None:
+            self.closed = True
+
+    def running() -> int:
+        return sum(1 for g in gc.get_objects() if isinstance(g, greenlet.greenlet) and g and not g.dead)
+
+    def until(condition, seconds: float = 5) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, "not in time"
+            gevent.sleep(0.001)
+
+    def opened(sid: str) -> tuple[Socket, Phone, gevent.Greenlet]:
+        sock, phone = Socket(server, sid), Phone()
+        sock.send(packet.Packet(packet.OPEN, {"sid": sid}))  # queued before the handler, as Engine.IO does
+        handler = gevent.spawn(sock._websocket_handler, phone)
+        until(lambda: phone.sent == ['0' + json.dumps({"sid": sid}, separators=(",", ":"))])
+        return sock, phone, handler
+
+    gevent.sleep(0)  # (gevent's hub, running from now on)
+    before = running()
+    sock, phone, handler = opened("a")
+    until(lambda: running() == before + 1)  # the handler reading; no writer while nothing is queued
+    phone.reading.clear()  # a phone that does not read: every put returns at once
+    for i in range(200):
+        sock.send(packet.Packet(packet.MESSAGE, f"2[\"note\",{i}]"))
+    until(lambda: running() == before + 2)  # one writer, waiting on the phone
+    assert phone.sent == ['0{"sid":"a"}']
+    phone.reading.set()
+    until(lambda: len(phone.sent) == 201)
+    assert phone.sent[1:] == [f'42["note",{i}]' for i in range(200)]
+    until(lambda: running() == before + 1)  # the writer is gone with nothing left to send
+    phone.incoming.put(None)  # the phone closes: the handler ends, and the socket is closed
+    handler.join(timeout=5)
+    assert handler.dead and sock.closed and phone.closed
+
+    sock, phone, handler = opened("b")
+    phone.gone = True
+    sock.send(packet.Packet(packet.MESSAGE, "2[\"lost\"]"))  # its send fails: closed, the rest dropped
+    until(lambda: phone.closed)
+    sock.send(packet.Packet(packet.MESSAGE, "2[\"after\"]"))
+    assert gevent.with_timeout(5, sock.close, wait=True, timeout_value="hung") != "hung"
+    phone.incoming.put(None)
+    handler.join(timeout=5)
+    assert handler.dead and running() == before
