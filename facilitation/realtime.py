@@ -497,19 +497,27 @@ for _name, _apply in EVENT_COMMANDS.items():
 @socketio.on("connect")
 def connected(auth: Any = None) -> None:
     """A socket may carry its join in Socket.IO's connect (`auth: {"join": <board:join or
-    event:join payload>}`): it is answered at once, before the connect's own answer, by
-    `board:joined` or `event:joined` with what the join's ack would be. A screen then joins
-    one round trip sooner (300 ms on a crowded wifi), on its first visit and on every
-    reconnect. The connection is accepted whatever the join's answer; a connect without
-    a join (or with anything else in `auth`) asks for nothing."""
+    event:join payload>}`), answered by `board:joined` or `event:joined` with what the join's
+    ack would be. A screen then joins one round trip sooner (300 ms on a crowded wifi), on
+    its first visit and on every reconnect. The join takes its turn with the others
+    (turns.py: a storm of connects must not hold the other boards' notes). The connection is
+    accepted whatever the join's answer; a connect without a join (or with anything else in
+    `auth`) asks for nothing."""
     ask = auth.get("join") if isinstance(auth, dict) else None
     if ask is None:
         return
     by_event = isinstance(ask, dict) and "event" in ask and "board" not in ask
-    answer = event_join(ask) if by_event else board_join(ask)
-    # To this socket alone, straight from this worker (never through the message queue): it
-    # must reach the screen before the connect's answer, which it then finds waiting.
-    socketio.emit(p.EVENT_JOINED if by_event else p.BOARD_JOINED, answer, to=request.sid, ignore_queue=True)
+    name, answered = (p.EVENT_JOIN, p.EVENT_JOINED) if by_event else (p.BOARD_JOIN, p.BOARD_JOINED)
+    sid, namespace = request.sid, request.namespace or "/"
+
+    def join(ask: Any) -> None:
+        answer = event_join(ask) if by_event else board_join(ask)
+        # To this socket alone, straight from this worker (never through the message queue).
+        socketio.emit(answered, answer, to=sid, ignore_queue=True)
+
+    # In its turn, in a request of this socket of its own (as Flask-SocketIO runs an event).
+    current_app.extensions["relais.turns"].call(
+        sid, namespace, lambda: socketio._handle_event(join, name, namespace, sid, ask))
 
 
 @socketio.on("*")

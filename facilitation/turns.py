@@ -48,14 +48,23 @@ class Turns:
             namespace = namespace or "/"
             sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
             if server.manager.is_connected(sid, namespace):
-                self._queue((server, sid, eio_sid, data, namespace, id))
+                event = (server, sid, eio_sid, data, namespace, id)
+                self._queue(sid, namespace, lambda: server._handle_event_internal(*event))
             return None
 
         server._handle_event = handle_event
 
-    def _queue(self, event: tuple) -> None:
+    def call(self, sid: str, namespace: str, run: Callable[[], Any]) -> None:
+        """Run a join that is not an event in its turn (one carried by a socket's connect:
+        `run` answers it); at once where handlers run inline (the test client)."""
+        if self.server.async_handlers:
+            self._queue(sid, namespace, run)
+        else:
+            run()
+
+    def _queue(self, sid: str, namespace: str, run: Callable[[], Any]) -> None:
         with self.lock:
-            self.waiting.append(event)
+            self.waiting.append((sid, namespace, run))
             self.most_waiting = max(self.most_waiting, len(self.waiting))
             start = self.running < self.lanes
             if start:
@@ -71,11 +80,13 @@ class Turns:
                 if not self.waiting:
                     self.running -= 1
                     return
-                event = self.waiting.popleft()
-            _server, sid, _eio_sid, _data, namespace, _id = event
-            if server.manager.is_connected(sid, namespace):  # gone while it waited: nothing to answer
+                sid, namespace, run = self.waiting.popleft()
+            manager = server.manager
+            # Gone while it waited: nothing to answer. (A join carried by a connect may come
+            # before the connect has been answered.)
+            if manager.is_connected(sid, namespace) or manager.is_pre_connected(sid, namespace):
                 try:
-                    server._handle_event_internal(*event)
+                    run()
                 except Exception as exc:  # noqa: BLE001 - a lane outlives any one join (its guard answers)
                     log_failure("a join failed outside its guard", exc)
             if time.monotonic() - since >= self.slice:  # whatever was read meanwhile runs, then more joins

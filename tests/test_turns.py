@@ -15,6 +15,7 @@ class FakeServer:
     def __init__(self) -> None:
         self.async_handlers = True
         self.connected = {"sid-a", "sid-b", "sid-c"}
+        self.pre_connected: set[str] = set()  # whose connect is still being answered
         self.ran: list[tuple[str, str]] = []
         self.inline: list[str] = []
         self.running = 0
@@ -29,6 +30,9 @@ class FakeServer:
 
     def is_connected(self, sid, _namespace):
         return sid in self.connected
+
+    def is_pre_connected(self, sid, _namespace):
+        return sid in self.pre_connected
 
     # the server's part
     def _handle_event(self, _eio_sid, _namespace, _id, data):
@@ -130,3 +134,27 @@ def test_a_lane_pauses_between_slices_of_joins_not_after_each():
         hold.set()
         _wait_for_lanes(server, turns)
         assert len(server.ran) == 6 and len(pauses) == expected
+
+
+def test_a_join_carried_by_a_connect_takes_its_turn_and_is_dropped_if_its_socket_left():
+    """Turns.call: a join that is not an event (a socket's connect carried it) waits behind
+    the joins read before it, runs while its connect is still being answered, and is dropped
+    if its socket left; with inline handlers it runs at once."""
+    server, gate, turns = _queue()
+    server._handle_event("eio-a", "/", 1, ["board:join", "first"])
+    server.pre_connected.update({"sid-new", "sid-gone"})
+    turns.call("sid-new", "/", lambda: server.ran.append(("sid-new", "carried")))
+    turns.call("sid-gone", "/", lambda: server.ran.append(("sid-gone", "carried")))
+    server.pre_connected.discard("sid-gone")  # its phone left before its turn
+    server._handle_event("eio-c", "/", 2, ["board:join", "after"])
+    # One lane: it may have run the first join, and waits at its pause for the gate.
+    assert server.ran in ([], [("sid-a", "first")]) and len(server.threads) == 1
+    gate.set()
+    _wait_for_lanes(server, turns)
+    assert server.ran == [("sid-a", "first"), ("sid-new", "carried"), ("sid-c", "after")]
+
+    inline = FakeServer()
+    inline.async_handlers = False
+    turns = Turns(inline, {"board:join"}, lanes=1, pause=lambda: None)
+    turns.call("sid-a", "/", lambda: inline.ran.append(("sid-a", "carried")))
+    assert inline.ran == [("sid-a", "carried")] and not inline.threads

@@ -79,11 +79,7 @@ export class Link {
     this.socket = socket;
     if (carried) this.carrying = { token: ++this.joinToken, ...carried, heard: false };
     if (carried) this.buffer = [];
-    // Its answer came first (the server sends it before the connect's own answer): a connect
-    // whose join was not answered (a server of an older version) joins the usual way.
-    this.socket.on("connect", () => {
-      if (!this.carrying?.heard) this.join();
-    });
+    this.socket.on("connect", () => this.connected());
     this.socket.on(`${scope}:joined`, (ack) => this.heard(ack));
     this.socket.on("disconnect", () => {
       this.joined = false;
@@ -140,8 +136,22 @@ export class Link {
     // answer among them), or be connected already without a join: after the kept board.
     queueMicrotask(() => {
       for (const [name, ...args] of heard) for (const listener of this.socket.listeners(name)) listener(...args);
-      if (this.socket.connected && !this.carrying?.heard) this.join();
+      if (this.socket.connected) this.connected();
     });
+  }
+
+  /** Connected: the join its connect carried is answered in its turn (the server's joins take
+   * turns); one not answered within an ack's time (a server of an older version) is sent
+   * again as `board:join`. A connect that carried none joins now. */
+  connected() {
+    const carrying = this.carrying;
+    if (!carrying) {
+      this.join();
+    } else if (!carrying.heard && !carrying.timer) {
+      carrying.timer = setTimeout(() => {
+        if (this.carrying === carrying && !carrying.heard && this.socket.connected) this.join();
+      }, ACK_TIMEOUT);
+    }
   }
 
   keptKey() {
@@ -204,6 +214,7 @@ export class Link {
     const carrying = this.carrying;
     if (!carrying || carrying.heard || carrying.token !== this.joinToken) return;
     carrying.heard = true;
+    clearTimeout(carrying.timer);
     this.answered(carrying.token, carrying.payload, carrying.sent, null, ack);
   }
 
