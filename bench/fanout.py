@@ -71,18 +71,26 @@ class Phone:
         self.count = False  # record every broadcast's name and time (room_load.py)
         self.timeout = 30.0  # seconds an ack may take
         self.last: dict[str, str] = {}  # broadcast name -> the last frame of it, when counting
+        self.joined: asyncio.Future | None = None  # the answer to a join carried by the connect
 
-    async def open(self) -> None:
-        """The websocket and the Socket.IO connection, without joining a board."""
+    async def open(self, join: dict | None = None) -> dict | None:
+        """The websocket and the Socket.IO connection, without joining a board; or, with join,
+        carrying it in the connect (as the pages do): then the join's answer (board:joined)."""
         ws_url = self.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws = await self.session.ws_connect(ws_url, headers={"Cookie": self.cookie}, autoping=False,
                                                 max_msg_size=0, compress=0)
         opening = await self.ws.receive_str()
         assert opening.startswith("0{"), opening
-        await self.ws.send_str("40")
+        self.joined = asyncio.get_running_loop().create_future()
+        await self.ws.send_str("40" + (json.dumps({"join": join}, separators=(",", ":")) if join else ""))
         connected = await self.ws.receive_str()
-        assert connected.startswith("40"), connected
+        while join and connected.startswith('42["board:joined"'):  # (answered before the connect's answer)
+            self.joined.set_result(json.loads(connected[2:])[1])
+            self.ack_bytes[-1] = len(connected.encode())
+            connected = await self.ws.receive_str()
+        assert connected.startswith("40"), connected[:200]
         self.reader = asyncio.create_task(self.read())
+        return await asyncio.wait_for(self.joined, self.timeout) if join else None
 
     async def connect(self, board: int) -> None:
         await self.open()
@@ -124,6 +132,10 @@ class Phone:
                 continue
             if data == "2":
                 await self.ws.send_str("3")
+            elif data.startswith('42["board:joined"'):
+                if self.joined is not None and not self.joined.done():
+                    self.joined.set_result(json.loads(data[2:])[1])
+                self.ack_bytes[-1] = len(data.encode())
             elif data.startswith('42["note:added"'):
                 found = MARK.search(data.encode())
                 if found:

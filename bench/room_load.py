@@ -137,6 +137,30 @@ async def rejoin_storm(session: aiohttp.ClientSession, target: Target, phones: i
             "p99_s": round(percentile(times, 99), 3), "bytes_per_join": int(statistics.median(sizes))}
 
 
+async def carried_storm(session: aiohttp.ClientSession, target: Target, phones: int) -> dict:
+    """300 phones connect at once, each carrying its join (compressed) in the connect, as the
+    pages do when the wifi comes back: from the first connect to the last board:joined."""
+    await target.prepare(session)
+    clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
+    times: list[float] = []
+    ask = {"board": target.board, "pack": "deflate"}
+
+    async def join(client: Phone) -> None:
+        client.timeout = 300
+        sent = time.perf_counter()
+        answer = await client.open(ask)
+        assert answer["ok"], answer
+        times.append(time.perf_counter() - sent)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(join(c) for c in clients))
+    wall = time.perf_counter() - started
+    sizes = [b for c in clients for b in c.ack_bytes.values()]
+    await asyncio.gather(*(c.close() for c in clients))
+    return {"all_answered_s": round(wall, 3), "p50_s": round(percentile(times, 50), 3),
+            "p99_s": round(percentile(times, 99), 3), "bytes_per_join": int(statistics.median(sizes))}
+
+
 async def vote_storm(session: aiohttp.ClientSession, target: Target, phones: int) -> dict:
     await target.prepare(session, vote=True)
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
@@ -226,8 +250,12 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
             "delivery_p99_ms": round(percentile(latencies, 99), 1), "lost": 20 * phones - len(latencies)}
 
 
-async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False) -> dict:
-    """Relais: 300 phones join board A (300 notes) while board B gets a note every 50 ms."""
+async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False,
+                    connecting: str = "") -> dict:
+    """Relais: 300 phones join board A (300 notes) while board B gets a note every 50 ms. By
+    default their sockets are open before; with connecting, they connect then too (the wifi
+    came back): "carried", each carrying its join in the connect (as the pages do), or
+    "then", joining once connected (as the pages did before the fifth session)."""
     await target.prepare(session)
     async with session.post(f"{target.url}/api/events/{target.code}/workshops", json={"title": "B"},
                             headers={"Cookie": target.fac_cookie}) as r:
@@ -237,7 +265,8 @@ async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int,
     poster = Phone(session, target.url, target.fac_cookie)
     await poster.connect(other["board"])
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
-    await asyncio.gather(*(c.open() for c in clients))
+    if not connecting:
+        await asyncio.gather(*(c.open() for c in clients))
     sent: dict[int, float] = {}
 
     async def post() -> None:
@@ -248,7 +277,15 @@ async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int,
             await asyncio.sleep(0.05)
 
     ask = {"board": target.board, **({"pack": "deflate"} if pack else {})}
-    storm = asyncio.gather(*(c.call("board:join", ask) for c in clients))
+    async def join(client: Phone) -> None:
+        if connecting == "carried":
+            await client.open(ask)
+            return
+        if connecting == "then":
+            await client.open()
+        await client.call("board:join", ask)
+
+    storm = asyncio.gather(*(join(c) for c in clients))
     await asyncio.gather(storm, post())
     deadline = time.perf_counter() + 10
     while time.perf_counter() < deadline and len(listener.received) < len(sent):
@@ -267,6 +304,12 @@ SCENARIOS = {
     "join_cost": (join_cost, 0, ("relais", "bare")),
     "neighbour_join_storm": (neighbour, 300, ("relais",)),
     "neighbour_join_storm_packed": (lambda s, t, n: neighbour(s, t, n, pack=True), 300, ("relais",)),
+    # As the pages join since the fifth session: the join carried by the connect.
+    "rejoin_300_notes_carried": (carried_storm, 300, ("relais",)),
+    "neighbour_connect_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="carried"), 300,
+                                ("relais",)),
+    "neighbour_connect_then_join_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="then"), 300,
+                                          ("relais",)),
 }
 
 
