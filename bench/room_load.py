@@ -212,7 +212,10 @@ async def vote_storm(session: aiohttp.ClientSession, target: Target, phones: int
             "max_tallies_per_phone_per_s": round(max(rates), 1) if rates else None}
 
 
-async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int) -> dict:
+async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int, carried: bool = False) -> dict:
+    """1,000 phones connect and join (100 at a time), then 20 notes reach them. With carried,
+    Relais's phones carry their join in the connect, as its pages do (the bare board cannot:
+    its phones connect, then join)."""
     await target.prepare(session)
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
     sem = asyncio.Semaphore(100)
@@ -222,7 +225,10 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int)
 
     async def connect(c: Phone) -> None:
         async with sem:
-            await c.connect(target.board)
+            if carried and target.kind != "bare":
+                assert (await c.open({"board": target.board}))["ok"]
+            else:
+                await c.connect(target.board)
 
     started = time.perf_counter()
     await asyncio.gather(*(connect(c) for c in clients))
@@ -302,6 +308,7 @@ SCENARIOS = {
     "rejoin_empty": (rejoin_storm, 0, ("relais", "bare")),
     "vote_storm": (vote_storm, 20, ("relais", "bare")),
     "join_cost": (join_cost, 0, ("relais", "bare")),
+    "join_cost_carried": (lambda s, t, n: join_cost(s, t, n, carried=True), 0, ("relais", "bare")),
     "neighbour_join_storm": (neighbour, 300, ("relais",)),
     "neighbour_join_storm_packed": (lambda s, t, n: neighbour(s, t, n, pack=True), 300, ("relais",)),
     # As the pages join since the fifth session: the join carried by the connect.
@@ -317,7 +324,8 @@ async def run(args: argparse.Namespace) -> dict:
     os.sched_setaffinity(0, {1})
     me = psutil.Process()
     results: dict[str, dict[str, list[dict]]] = {}
-    phones = {name: args.phones for name in SCENARIOS} | {"vote_storm": args.voters, "join_cost": args.join_phones}
+    phones = {name: args.phones for name in SCENARIOS} | {"vote_storm": args.voters, "join_cost": args.join_phones,
+                                                          "join_cost_carried": args.join_phones}
     for name in args.only or SCENARIOS:
         scenario, notes, kinds = SCENARIOS[name]
         if args.before:

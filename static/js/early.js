@@ -6,9 +6,8 @@
 // and a page that did not ask opens its socket there, as before.
 //
 // Every socket carries its join in Socket.IO's connect (`auth: {join}`), answered by
-// `board:joined` (or `event:joined`) before the connect's own answer: one round trip
-// less than a `board:join` sent once connected (300 ms on a crowded wifi), on the first
-// visit and on every reconnect. Before a screen has taken the early socket, the join is
+// `board:joined` (or `event:joined`) in its turn: one round trip less than a `board:join`
+// sent once connected (300 ms on a crowded wifi), on the first visit and on every reconnect. Before a screen has taken the early socket, the join is
 // the page's (with the board this tab kept), and what the socket hears is held for the screen.
 // It imports nothing of the page's own: it may run before the page's words
 // (/words/<lang>.js, a deferred script) have.
