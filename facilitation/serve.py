@@ -206,55 +206,75 @@ def light_pings() -> None:
 
 
 def lean_writers() -> None:
-    """Write to each websocket from a task that lives only while there is something to send.
+    """Write to the websockets from a few tasks that live only while there is something to send.
 
     Engine.IO gives each websocket a writer: a task that waits on the socket's queue for the
     whole connection and sends what is put there (a broadcast only puts: it never waits for a
     slow phone). On gevent that is a greenlet per phone, kept with its saved stack while it
-    waits, and a gevent queue. Here a socket's packets go in an `Outbox` (a deque) that starts
-    a writer when something is put in it and nobody is writing; the writer sends everything
-    queued, in order, then ends. Packets go out as before, in the same order, from a task of
-    their own; an idle phone holds no writer. A socket upgraded from long-polling (a proxy
-    that refused the websocket first) keeps Engine.IO's handler."""
+    waits, and a gevent queue. Here a socket's packets go in an `Outbox` (a deque); an outbox
+    with something to send waits in `ready` for a writer, and a writer is started when one is
+    ready and no writer is about to run. A writer sends each ready outbox's packets, in
+    order, then ends when none is left. Before each send, while others wait, it starts one
+    more writer, which takes over the others should this send wait for a slow phone (and
+    ends at once if it did not). A broadcast to 1,000 phones then starts two writers, not
+    1,000; an idle phone holds none. A socket upgraded from long-polling (a proxy that
+    refused the websocket first) keeps Engine.IO's handler."""
     import gevent
     from engineio import exceptions, packet
     from engineio.socket import Socket
     from gevent.event import Event
     from gevent.queue import Empty
 
-    class Outbox:
-        """A websocket's packets on their way, and its writer while one runs. Engine.IO only
-        puts in a websocket's queue, and joins it on a close that waits."""
+    ready: collections.deque = collections.deque()  # outboxes with something to send, waiting for a writer
+    starting = [0]  # writers started that have not run yet
 
-        __slots__ = ("items", "ws", "writing", "closed", "emptied")
+    def writer() -> None:
+        starting[0] -= 1
+        while ready:
+            ready.popleft().drain()
+
+    def start_writer() -> None:
+        starting[0] += 1
+        gevent.spawn_raw(writer)
+
+    class Outbox:
+        """A websocket's packets on their way. Engine.IO only puts in a websocket's queue, and
+        joins it on a close that waits."""
+
+        __slots__ = ("items", "ws", "queued", "closed", "emptied")
 
         def __init__(self, ws: Any) -> None:
             self.items: collections.deque = collections.deque()
             self.ws = ws
-            self.writing = self.closed = False
+            self.queued = False  # in `ready`, or being sent: a put only adds to it
+            self.closed = False
             self.emptied: Any = None  # an Event, while a close waits for the writer
 
         def put(self, item: Any, *_: Any, **__: Any) -> None:
             if self.closed:
                 return  # the connection is gone: nothing more goes out
             self.items.append(item)
-            if not self.writing:
-                self.writing = True
-                gevent.spawn_raw(self.write)
+            if not self.queued:
+                self.queued = True
+                ready.append(self)
+                if not starting[0]:
+                    start_writer()
 
-        def write(self) -> None:
+        def drain(self) -> None:
             items, ws = self.items, self.ws
             try:
                 while items and not self.closed:
                     pkt = items.popleft()
                     if pkt is None:  # the end: the connection closes
                         self.closed = True
-                    else:
-                        ws.send(pkt.encode())
+                        break
+                    if ready and not starting[0]:
+                        start_writer()  # the others' writer, should this send wait for a slow phone
+                    ws.send(pkt.encode())
             except Exception:  # noqa: BLE001 - the phone is gone: Engine.IO's writer stops the same way
                 self.closed = True
             finally:
-                self.writing = False
+                self.queued = False
                 if self.closed:
                     items.clear()
                     ws.close()
@@ -262,7 +282,7 @@ def lean_writers() -> None:
                     self.emptied.set()
 
         def join(self) -> None:
-            while self.items or self.writing:
+            while self.items or self.queued:
                 self.emptied = self.emptied or Event()
                 self.emptied.clear()
                 self.emptied.wait()
