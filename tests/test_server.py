@@ -393,8 +393,9 @@ def test_each_socket_is_pinged_by_a_timer_and_one_that_stops_answering_is_droppe
 
 def test_a_websocket_is_written_by_a_task_that_lives_only_while_there_is_something_to_send(monkeypatch):
     """serve.lean_writers: what is put in a socket's queue goes out whole and in order; a put
-    never waits, even for a phone that does not read; an idle socket holds no writer; a socket
-    whose phone is gone drops what was queued, and a close that waits for its queue returns."""
+    never waits, even for a phone that does not read, and such a phone holds back no other;
+    an idle socket holds no writer; a socket whose phone is gone drops what was queued, and a
+    close that waits for its queue returns."""
     import engineio
     import gevent
     import greenlet
@@ -464,6 +465,20 @@ def test_a_websocket_is_written_by_a_task_that_lives_only_while_there_is_somethi
     phone.incoming.put(None)  # the phone closes: the handler ends, and the socket is closed
     handler.join(timeout=5)
     assert handler.dead and sock.closed and phone.closed
+
+    # A phone that does not read holds its own packets only: another writer sends the others'.
+    slow, slow_phone, slow_handler = opened("s")
+    fast, fast_phone, fast_handler = opened("f")
+    slow_phone.reading.clear()
+    for sock_ in (slow, fast):  # as a broadcast does: the slow one first
+        sock_.send(packet.Packet(packet.MESSAGE, '2["both"]'))
+    until(lambda: fast_phone.sent[-1:] == ['42["both"]'])
+    assert slow_phone.sent == ['0{"sid":"s"}']
+    slow_phone.reading.set()
+    until(lambda: slow_phone.sent[-1:] == ['42["both"]'])
+    for phone_, handler_ in ((slow_phone, slow_handler), (fast_phone, fast_handler)):
+        phone_.incoming.put(None)
+        handler_.join(timeout=5)
 
     sock, phone, handler = opened("b")
     phone.gone = True
