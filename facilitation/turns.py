@@ -6,7 +6,8 @@ storm of 300 joins (the venue's wifi came back) started 300 handlers, each pushi
 Flask request context and checking its payload before it reached the gate, and a note on
 another board read just after them waited behind all 300 (its p99 was 150 to 340 ms).
 
-Here a join event read from a socket is only queued (a few microseconds). A few lanes, tasks
+Here a join event read from a socket is only queued (a few microseconds), and so is a join
+carried by a socket's connect (`call`). A few lanes, tasks
 started when joins are waiting and ended when none is, run them in the order they came; after
 5 ms of joins, a lane pauses until everything else that is ready has run (`pause`), so every
 other command read meanwhile runs between two slices. (Pausing after every join held the
