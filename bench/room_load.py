@@ -116,41 +116,22 @@ class Target:
             self.proc.kill()
 
 
-async def rejoin_storm(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False) -> dict:
+async def rejoin_storm(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False,
+                       carried: bool = False) -> dict:
+    """300 phones join at once, their sockets open before; with carried, they connect at once,
+    each carrying its join (compressed) in the connect, as the pages do when the wifi comes
+    back: from the first connect to the last board:joined."""
     await target.prepare(session)
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
-    await asyncio.gather(*(c.open() for c in clients))
+    if not carried:
+        await asyncio.gather(*(c.open() for c in clients))
     times: list[float] = []
     ask = {"board": target.board, **({"pack": "deflate"} if pack and target.kind != "bare" else {})}
 
     async def join(client: Phone) -> None:
         client.timeout = 300  # before this release, a storm took longer than 30 s
         sent = time.perf_counter()
-        answer = await client.call("board:join", ask)
-        assert answer["ok"], answer
-        times.append(time.perf_counter() - sent)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(join(c) for c in clients))
-    wall = time.perf_counter() - started
-    sizes = [b for c in clients for b in c.ack_bytes.values()]
-    await asyncio.gather(*(c.close() for c in clients))
-    return {"all_answered_s": round(wall, 3), "p50_s": round(percentile(times, 50), 3),
-            "p99_s": round(percentile(times, 99), 3), "bytes_per_join": int(statistics.median(sizes))}
-
-
-async def carried_storm(session: aiohttp.ClientSession, target: Target, phones: int) -> dict:
-    """300 phones connect at once, each carrying its join (compressed) in the connect, as the
-    pages do when the wifi comes back: from the first connect to the last board:joined."""
-    await target.prepare(session)
-    clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
-    times: list[float] = []
-    ask = {"board": target.board, "pack": "deflate"}
-
-    async def join(client: Phone) -> None:
-        client.timeout = 300
-        sent = time.perf_counter()
-        answer = await client.open(ask)
+        answer = await (client.open(ask) if carried else client.call("board:join", ask))
         assert answer["ok"], answer
         times.append(time.perf_counter() - sent)
 
@@ -341,7 +322,7 @@ SCENARIOS = {
     "neighbour_join_storm": (neighbour, 300, ("relais",)),
     "neighbour_join_storm_packed": (lambda s, t, n: neighbour(s, t, n, pack=True), 300, ("relais",)),
     # As the pages join since the fifth session: the join carried by the connect.
-    "rejoin_300_notes_carried": (carried_storm, 300, ("relais",)),
+    "rejoin_300_notes_carried": (lambda s, t, n: rejoin_storm(s, t, n, pack=True, carried=True), 300, ("relais",)),
     "neighbour_connect_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="carried"), 300,
                                 ("relais",)),
     "neighbour_connect_then_join_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="then"), 300,
