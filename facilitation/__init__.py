@@ -114,6 +114,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sqlite = app.config["DATABASE_URL"].startswith("sqlite")
     app.extensions["relais.turns"] = Turns(socketio.server, {p.BOARD_JOIN, p.EVENT_JOIN}, 1 if sqlite else 4, pause)
     app.extensions["relais.turns"].install()
+    # A join carried by a connect (realtime.carried_joins), in its turn too.
+    socketio.server.on("connect", realtime.carried_joins(app.extensions["relais.turns"]), namespace="/")
     if app.config["PROXY_COUNT"]:
         # Outermost, so that Socket.IO (its origin check, its handlers' request) sees what the
         # proxy forwarded too: the scheme, host and client address nginx says, nobody else.

@@ -494,30 +494,35 @@ for _name, _apply in EVENT_COMMANDS.items():
     _register(_name, lambda name, payload, apply=_apply: _command(name, payload, apply, EVENT_SCOPE))
 
 
-@socketio.on("connect")
-def connected(auth: Any = None) -> None:
-    """A socket may carry its join in Socket.IO's connect (`auth: {"join": <board:join or
+def carried_joins(turns: Any) -> Callable[..., None]:
+    """python-socketio's connect handler (create_app registers it on the server).
+
+    A socket may carry its join in Socket.IO's connect (`auth: {"join": <board:join or
     event:join payload>}`), answered by `board:joined` or `event:joined` with what the join's
     ack would be. A screen then joins one round trip sooner (300 ms on a crowded wifi), on
     its first visit and on every reconnect. The join takes its turn with the others
-    (turns.py: a storm of connects must not hold the other boards' notes). The connection is
-    accepted whatever the join's answer; a connect without a join (or with anything else in
-    `auth`) asks for nothing."""
-    ask = auth.get("join") if isinstance(auth, dict) else None
-    if ask is None:
-        return
-    by_event = isinstance(ask, dict) and "event" in ask and "board" not in ask
-    name, answered = (p.EVENT_JOIN, p.EVENT_JOINED) if by_event else (p.BOARD_JOIN, p.BOARD_JOINED)
-    sid, namespace = request.sid, request.namespace or "/"
+    (turns.py: a storm of connects must not hold the other boards' notes), in a request of
+    its socket of its own, as Flask-SocketIO runs an event. The connection is accepted
+    whatever the join's answer; a connect without a join (or with anything else in `auth`)
+    asks for nothing. Registered on python-socketio's server rather than through
+    Flask-SocketIO, which pushed a request context and read the cookie for every connect:
+    a connect costs nothing of its own."""
 
-    def join(ask: Any) -> None:
-        answer = event_join(ask) if by_event else board_join(ask)
-        # To this socket alone, straight from this worker (never through the message queue).
-        socketio.emit(answered, answer, to=sid, ignore_queue=True)
+    def connected(sid: str, _environ: dict, auth: Any = None) -> None:
+        ask = auth.get("join") if isinstance(auth, dict) else None
+        if ask is None:
+            return
+        by_event = isinstance(ask, dict) and "event" in ask and "board" not in ask
+        name, answered = (p.EVENT_JOIN, p.EVENT_JOINED) if by_event else (p.BOARD_JOIN, p.BOARD_JOINED)
 
-    # In its turn, in a request of this socket of its own (as Flask-SocketIO runs an event).
-    current_app.extensions["relais.turns"].call(
-        sid, namespace, lambda: socketio._handle_event(join, name, namespace, sid, ask))
+        def join(ask: Any) -> None:
+            answer = event_join(ask) if by_event else board_join(ask)
+            # To this socket alone, straight from this worker (never through the message queue).
+            socketio.emit(answered, answer, to=sid, ignore_queue=True)
+
+        turns.call(sid, "/", lambda: socketio._handle_event(join, name, "/", sid, ask))
+
+    return connected
 
 
 @socketio.on("*")

@@ -352,24 +352,29 @@ def test_a_sockets_cookie_is_read_at_its_first_event_only(app, world, monkeypatc
     90 µs each), and Flask-SocketIO threw that away for its own copy made at the first one."""
     from flask.sessions import SecureCookieSessionInterface
 
+    from facilitation.extensions import socketio
+
     opened: list[str] = []
     real = SecureCookieSessionInterface.open_session
     monkeypatch.setattr(SecureCookieSessionInterface, "open_session",
                         lambda self, a, request: opened.append(request.path) or real(self, a, request))
     alice = phone(world, join=False)
-    assert [path for path in opened if path.startswith("/socket.io")] == ["/socket.io"]  # at its connect
     opened.clear()
     board = world.boards[0]
     assert alice.emit(p.BOARD_JOIN, {"board": board})["ok"]
-    assert len(opened) == 0  # read at the socket's first event (its connect) and kept
+    assert len(opened) == 1  # the first event: the cookie, read and kept for the socket
     for i in range(5):
         assert alice.emit(p.NOTE_ADD, {"op": op(), "board": board, "column": world.columns[board][0],
                                        "text": f"Note {i}"})["ok"]  # its sender known: the kept copy
-    assert alice.emit(p.BOARD_JOIN, {"board": board})["mine"] and len(opened) == 0
+    assert alice.emit(p.BOARD_JOIN, {"board": board})["mine"] and len(opened) == 1
     tab = alice.tab(world)  # another socket of the same browser reads it once for itself
-    assert tab.emit(p.BOARD_JOIN, {"board": board})["ok"] and len(opened) == 1
+    assert tab.emit(p.BOARD_JOIN, {"board": board})["ok"] and len(opened) == 2
     assert alice.http.get(f"/{world.code}/w/{world.workshops[0]}").status_code == 200  # pages as before
-    assert len(opened) == 2
+    assert len(opened) == 3
+    # A connect reads nothing; a join it carries reads the cookie once, in its turn.
+    carried = socketio.test_client(world.app, flask_test_client=alice.http, auth={"join": {"board": board}})
+    assert carried.get_received()[0]["args"][0]["ok"] and len(opened) == 4
+    assert carried.emit(p.BOARD_JOIN, {"board": board}, callback=True)["ok"] and len(opened) == 4
 
 
 def test_a_join_carried_by_the_connect_is_answered_as_the_join_would_be(app, world):
