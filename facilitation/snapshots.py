@@ -72,11 +72,10 @@ class SnapshotCache:
         seq = board.seq  # as the caller read it a moment ago: what is kept is stamped with its own seq
         event = board.event
         stamp = stamp_of(seq, event.code, event.title, event.language)
-        now = time.monotonic()
-        with self.lock:
-            kept = self.kept.get((board.id, key))
-        if kept is not None and kept.stamp == stamp and kept.until > now:
+        kept = self.fresh(board.id, key, stamp)
+        if kept is not None:
             return kept, seq
+        now = time.monotonic()
         text, built_seq = self.build(session, board, seen)
         made = Kept(stamp, text, now + self.ttl)
         if built_seq == seq:  # a change landed while it was built: keep nothing half-new
