@@ -49,11 +49,6 @@ class SnapshotCache:
         self.lock = threading.Lock()
         self.built = 0  # how many were built (the rest were served from here)
 
-    def board_text(self, session: Session, board: Board, seen: Presenter) -> tuple[str, int]:
-        """The audience's shared snapshot as JSON text, and the seq it was built at."""
-        kept, seq = self.entry(session, board, seen)
-        return kept.text, seq
-
     def fresh(self, board_id: int, key: str, stamp: tuple[Any, ...]) -> Kept | None:
         """What is kept of this board for this audience, if it was built at this stamp
         (`stamp_of`) and is not too old; None when it must be built (by `entry`)."""

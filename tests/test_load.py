@@ -79,9 +79,10 @@ def test_a_snapshot_served_from_the_cache_is_the_fresh_one_and_a_change_replaces
         the_board = db.get(Board, board)
         participant = db.scalar(select(Note.author_id).where(Note.id == notes[0]["id"]))
         for seen in (presenters.FACILITATORS, presenters.PROJECTOR, presenters.Phone(participant)):
-            first, seq = cache.board_text(db, the_board, seen)
-            built = cache.built
-            again, same_seq = cache.board_text(db, the_board, seen)
+            kept, seq = cache.entry(db, the_board, seen)
+            first, built = kept.text, cache.built
+            kept, same_seq = cache.entry(db, the_board, seen)
+            again = kept.text
             assert cache.built == built and same_seq == seq  # served, not built
             assert again == first == cache.build(db, the_board, seen)[0]  # byte for byte the fresh one
             assert json.loads(again) == seen.shared(db, the_board)
