@@ -86,12 +86,17 @@ class Phone:
         await self.ws.send_str("40" + (json.dumps({"join": join}, separators=(",", ":")) if join else ""))
         connected = await self.ws.receive_str()
         while join and connected.startswith('42["board:joined"'):  # (answered before the connect's answer)
-            self.joined.set_result(json.loads(connected[2:])[1])
-            self.ack_bytes[-1] = len(connected.encode())
+            self.heard_joined(connected)
             connected = await self.ws.receive_str()
         assert connected.startswith("40"), connected[:200]
         self.reader = asyncio.create_task(self.read())
         return await asyncio.wait_for(self.joined, self.timeout) if join else None
+
+    def heard_joined(self, frame: str) -> None:
+        """The answer to the join this phone's connect carried (its bytes counted as a join's)."""
+        if self.joined is not None and not self.joined.done():
+            self.joined.set_result(json.loads(frame[2:])[1])
+        self.ack_bytes[-1] = len(frame.encode())
 
     async def connect(self, board: int) -> None:
         await self.open()
@@ -134,9 +139,7 @@ class Phone:
             if data == "2":
                 await self.ws.send_str("3")
             elif data.startswith('42["board:joined"'):
-                if self.joined is not None and not self.joined.done():
-                    self.joined.set_result(json.loads(data[2:])[1])
-                self.ack_bytes[-1] = len(data.encode())
+                self.heard_joined(data)
             elif data.startswith('42["note:added"'):
                 found = MARK.search(data.encode())
                 if found:
