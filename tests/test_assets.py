@@ -102,8 +102,12 @@ def test_a_phone_page_opens_its_socket_first_and_asks_for_what_that_needs_first(
     assert (f'<script type="module" async data-early="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;phone&#34;}}" '
             'src="/static/js/early.js?v=') in html
     assert html.index('type="importmap"') < html.index("data-early")  # the map comes before any module
+    # The opener, before the stylesheet, sends that join as soon as its websocket is open.
+    opener = f'<script data-join="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;phone&#34;}}">(()=>'
+    assert opener in html and html.index(opener) < html.index('rel="stylesheet"')
     screen = app.test_client().get(f"/{world.code}/w/{world.workshops[0]}/screen").get_data(as_text=True)
     assert f'data-early="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;projector&#34;}}"' in screen  # the projector too
+    assert f'data-join="{{&#34;board&#34;:{board},&#34;view&#34;:&#34;projector&#34;}}"' in screen
     owner = app.test_client()
     assert owner.get(f"/f/{world.token}").status_code == 302
     console = owner.get(f"/{world.code}/console/w/{world.workshops[0]}").get_data(as_text=True)

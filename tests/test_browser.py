@@ -524,6 +524,69 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     context.close()
 
 
+def test_the_page_sends_its_join_before_the_socket_io_client_has_loaded(browser, server):
+    """The page's opener sends Socket.IO's connect, carrying the join, as soon as its websocket
+    is open: here the Socket.IO client is held back until that connect has gone, and a page
+    that waited for the client would never connect. Socket.IO's own connect is then not sent
+    again; on a reload the opener's join carries the kept board's seq; the projector too."""
+    fac, created, workshop = _facilitator_with_a_workshop(server, "Connect avant le client")
+    code = created["event"]["code"]
+    fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                          "text": "Déjà là avant la page"})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    sent: list[str] = []
+    held: list = []
+
+    def frame(payload) -> None:
+        sent.append(str(payload))
+        if str(payload).startswith('40{"join":'):
+            while held:
+                held.pop().continue_()
+
+    def client(route) -> None:
+        if any(f.startswith('40{"join":') for f in sent):
+            route.continue_()
+        else:
+            held.append(route)  # until the page's connect has gone
+
+    context.route("**/vendor/socket.io.esm.min.js*", client)
+    page = context.new_page()
+    page.on("websocket", lambda ws: ws.on("framesent", frame))
+    page.goto(f"{server.url}/{code}/w/{workshop['id']}")
+    page.wait_for_selector("#status[data-state=online]")
+    assert page.locator(".note:has-text('Déjà là avant la page')").count() == 1
+    connects = [f for f in sent if f.startswith("40")]
+    assert len(connects) == 1 and '"pack":"deflate"' in connects[0] and '"since"' not in connects[0], sent
+    assert not [f for f in sent if '"board:join"' in f], sent
+
+    fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
+                          "text": "Écrite avant le rechargement"})
+    page.wait_for_selector(".note:has-text('avant le rechargement')")
+    seq = page.evaluate("JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)"
+                        ".find((k) => k.startsWith('relais:kept:')))).seq")
+    sent.clear()
+    page.reload()
+    page.wait_for_selector("#status[data-state=online]")
+    connects = [f for f in sent if f.startswith("40")]
+    assert len(connects) == 1 and f'"since":{seq}' in connects[0], sent
+    assert not [f for f in sent if '"board:join"' in f], sent
+    page.fill("#note-text", "Écrite après le rechargement")
+    page.click("#post-note")
+    fac.wait_until(lambda heard: any(name == p.NOTE_ADDED and "après le rechargement" in str(data.get("note"))
+                                     for name, data in heard))
+
+    sent.clear()
+    screen = context.new_page()
+    screen.on("websocket", lambda ws: ws.on("framesent", frame))
+    screen.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
+    screen.wait_for_selector("#status[data-state=online]")
+    screen.wait_for_selector(".note:has-text('après le rechargement')", state="attached")  # (on its page)
+    connects = [f for f in sent if f.startswith("40")]
+    assert len(connects) == 1 and '"view":"projector"' in connects[0], sent
+    fac.close()
+    context.close()
+
+
 def test_a_phone_joins_the_usual_way_when_its_connect_is_not_answered(browser, server):
     """A server that does not answer the join a connect carries (an older version): once
     connected, the page sends board:join itself, and works."""

@@ -200,10 +200,11 @@ export class Link {
     this.h.outbox?.(this.outbox);
   }
 
-  /** The join a connect carries (early.js calls it as the socket connects, `auth`). */
-  carry() {
-    const payload = joinPayload(this.scope, this.id, this.view, this.seq, PACK);
-    this.carrying = { token: ++this.joinToken, payload, sent: Date.now(), heard: false };
+  /** The join a connect carries (early.js calls it as the socket connects, `auth`); `sent`,
+   * the join the page's opener already sent on this socket ({payload, sent}), if it did. */
+  carry(sent = null) {
+    const payload = sent ? sent.payload : joinPayload(this.scope, this.id, this.view, this.seq, PACK);
+    this.carrying = { token: ++this.joinToken, payload, sent: sent ? sent.sent : Date.now(), heard: false };
     this.buffer = [];
     this.joined = false;
     return { join: payload };

@@ -7,21 +7,27 @@
 //
 // Every socket carries its join in Socket.IO's connect (`auth: {join}`), answered by
 // `board:joined` (or `event:joined`) in its turn: one round trip less than a `board:join`
-// sent once connected (300 ms on a crowded wifi), on the first visit and on every reconnect. Before a screen has taken the early socket, the join is
-// the page's (with the board this tab kept), and what the socket hears is held for the screen.
+// sent once connected (300 ms on a crowded wifi), on the first visit and on every reconnect.
+// The page's first socket does better: its opener (assets.py, OPENER) sends the connect as soon
+// as the websocket is open, before Socket.IO has loaded. Before a screen has taken the early
+// socket, the join is the page's (with the board this tab kept), and what the socket hears is
+// held for the screen.
 // It imports nothing of the page's own: it may run before the page's words
 // (/words/<lang>.js, a deferred script) have.
 import { io, WebSocket as WebSocketTransport, XHR } from "../vendor/socket.io.esm.min.js";
 
 /** Socket.IO's websocket transport, which first takes the websocket the page opened as its
  * first act (assets.py, OPENER: `globalThis.RELAIS_OPENED`, with the frames it heard), once,
- * if it is still opening or open; a new one otherwise (a reconnect, a page without it). */
+ * if it is still opening or open; a new one otherwise (a reconnect, a page without it).
+ * That socket sent its connect, carrying the page's join (`join`), as soon as it opened: the
+ * connect Socket.IO then writes is not sent again (`sentJoin`, read by the connect's `auth`). */
 class OpenedWebSocket extends WebSocketTransport {
   createSocket(uri, protocols, opts) {
     const opened = globalThis.RELAIS_OPENED;
     globalThis.RELAIS_OPENED = null;
     if (opened && opened.readyState <= WebSocket.OPEN) {
       this.opened = opened;
+      this.sentJoin = opened.join ? { payload: opened.join, socket: opened } : null;
       return opened;
     }
     return super.createSocket(uri, protocols, opts);
@@ -40,6 +46,24 @@ class OpenedWebSocket extends WebSocketTransport {
       for (const data of heard) this.onData(data);
     });
   }
+
+  doWrite(packet, data) {
+    // Socket.IO's connect ("40", namespace "/"), once: the opener sent it already.
+    if (this.sentJoin && !this.sentJoin.written && typeof data === "string" && data.startsWith("40")) {
+      this.sentJoin.written = true;
+      return;
+    }
+    super.doWrite(packet, data);
+  }
+}
+
+/** The join the page's opener sent on this socket's websocket, for the connect Socket.IO is
+ * about to write (which is then not sent): {payload, sent}, or null. */
+function openerJoin(socket) {
+  const transport = socket.io.engine && socket.io.engine.transport;
+  const sent = transport && transport.sentJoin;
+  if (!sent || sent.written) return null;
+  return { payload: sent.payload, sent: sent.socket.at || Date.now() };
 }
 
 // The websocket first: long-polling's handshake and upgrade cost three round trips more
@@ -83,10 +107,15 @@ function open(page) {
   const socket = io({
     ...OPTIONS,
     auth: (send) => {
-      if (held.link) return send(held.link.carry());
-      const kept = page && keptBoard(keptKey("board", page.board, page.view));
-      held.join = page ? { payload: joinPayload("board", page.board, page.view, kept ? kept.seq : null, CAN_INFLATE),
-        sent: Date.now() } : null;
+      const sent = openerJoin(socket);
+      if (held.link) return send(held.link.carry(sent));
+      if (sent) {
+        held.join = sent;
+      } else {
+        const kept = page && keptBoard(keptKey("board", page.board, page.view));
+        held.join = page ? { payload: joinPayload("board", page.board, page.view, kept ? kept.seq : null, CAN_INFLATE),
+          sent: Date.now() } : null;
+      }
       return send(held.join ? { join: held.join.payload } : {});
     },
   });
