@@ -55,6 +55,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+JOINED = re.compile(r'4(2|5\d+-)\["board:joined"')  # the answer to a carried join, maybe with binary parts
+
+
+def placed(answer: dict, parts: list[bytes]) -> dict:
+    """An answer with its binary parts (Socket.IO's placeholders) in their places."""
+    for key, value in answer.items():
+        if isinstance(value, dict) and value.get("_placeholder"):
+            answer[key] = parts[value["num"]]
+    return answer
+
+
 class Phone:
     """One phone: a websocket speaking Engine.IO 4 / Socket.IO 5."""
 
@@ -85,18 +96,20 @@ class Phone:
         self.joined = asyncio.get_running_loop().create_future()
         await self.ws.send_str("40" + (json.dumps({"join": join}, separators=(",", ":")) if join else ""))
         connected = await self.ws.receive_str()
-        while join and connected.startswith('42["board:joined"'):  # (answered before the connect's answer)
-            self.heard_joined(connected)
+        while join and JOINED.match(connected):  # (answered before the connect's answer)
+            count = int(connected[2:connected.index("-")]) if connected.startswith("45") else 0
+            self.heard_joined(connected, [await self.ws.receive_bytes() for _ in range(count)])
             connected = await self.ws.receive_str()
         assert connected.startswith("40"), connected[:200]
         self.reader = asyncio.create_task(self.read())
         return await asyncio.wait_for(self.joined, self.timeout) if join else None
 
-    def heard_joined(self, frame: str) -> None:
-        """The answer to the join this phone's connect carried (its bytes counted as a join's)."""
+    def heard_joined(self, frame: str, parts: list[bytes]) -> None:
+        """The answer to the join this phone's connect carried (its bytes counted as a join's),
+        with its binary parts (a compressed board) in their places."""
         if self.joined is not None and not self.joined.done():
-            self.joined.set_result(json.loads(frame[2:])[1])
-        self.ack_bytes[-1] = len(frame.encode())
+            self.joined.set_result(placed(json.loads(frame[frame.index("["):])[1], parts))
+        self.ack_bytes[-1] = len(frame.encode()) + sum(len(b) for b in parts)
 
     async def connect(self, board: int) -> None:
         await self.open()
@@ -112,34 +125,38 @@ class Phone:
         return await asyncio.wait_for(future, self.timeout)
 
     async def read(self) -> None:
-        binary: tuple[int, int, str, list[bytes]] | None = None  # a binary ack: id, parts, head, parts so far
+        # An ack or a carried join's answer with binary parts (a compressed board), which follow
+        # as binary frames: its ack id (None: the join's answer), parts, head, parts so far.
+        binary: tuple[int | None, int, str, list[bytes]] | None = None
         async for message in self.ws:
             if message.type == aiohttp.WSMsgType.BINARY and binary is not None:
                 ack_id, count, head, parts = binary
                 parts.append(message.data)
                 if len(parts) == count:
+                    binary = None
+                    if ack_id is None:
+                        self.heard_joined(head, parts)
+                        continue
                     self.ack_bytes[ack_id] = len(head.encode()) + sum(len(b) for b in parts)
-                    answer = json.loads(head)[0]
-                    for key, value in answer.items():
-                        if isinstance(value, dict) and value.get("_placeholder"):
-                            answer[key] = parts[value["num"]]
                     future = self.acks.pop(ack_id, None)
                     if future and not future.done():
-                        future.set_result(answer)
-                    binary = None
+                        future.set_result(placed(json.loads(head)[0], parts))
                 continue
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
             data = message.data
-            if data.startswith("46"):  # an ack with binary parts, which follow as binary frames
+            if data.startswith("46"):  # an ack with binary parts
                 count, rest = data[2:].split("-", 1)
                 ack_id, head = rest.split("[", 1)
                 binary = (int(ack_id), int(count), "[" + head, [])
                 continue
+            if data.startswith("45") and JOINED.match(data):  # the carried join's answer, with binary parts
+                binary = (None, int(data[2:data.index("-")]), data, [])
+                continue
             if data == "2":
                 await self.ws.send_str("3")
             elif data.startswith('42["board:joined"'):
-                self.heard_joined(data)
+                self.heard_joined(data, [])
             elif data.startswith('42["note:added"'):
                 found = MARK.search(data.encode())
                 if found:

@@ -6,7 +6,8 @@ trip took 60 ms): whatever runs over the websocket looked quicker than on a real
 proxy is the link itself, for HTTP and websocket alike:
 
 - each direction is one shared link (a phone's wifi): a byte waits for the bytes before it to
-  be sent at `down` or `up` bits a second, then for the one-way delay (half the round trip);
+  be sent at `down` or `up` bits a second (the bytes before it on its connection, and whatever
+  else holds the link when it may go), then for the one-way delay (half the round trip);
 - a new connection costs one round trip before its first byte goes (TCP's handshake over the
   link; the browser's connect() to this proxy is local and instant).
 
@@ -26,20 +27,35 @@ PIECE = 1400  # bytes paced at a time (one TCP segment)
 
 
 class Pipe:
-    """One direction of the link, shared by every connection that uses it."""
+    """One direction of the link, shared by every connection that uses it. A piece takes the
+    first free time of the link from when it may go (a new connection's piece not before its
+    handshake is done; each piece after the piece before it on its connection): a piece
+    waiting for its connection's handshake does not hold the link idle for the others, as
+    it did until the sixth session (a reused connection's request then waited behind the
+    handshakes of the five new ones)."""
 
     def __init__(self, bits_per_s: float, delay: float) -> None:
         self.rate = bits_per_s / 8
         self.delay = delay
-        self.busy_until = 0.0
+        self.planned: list[tuple[float, float]] = []  # (start, end) of the pieces on the link, in order
         self.bytes = 0
 
-    def arrival(self, size: int, not_before: float) -> float:
-        """When a piece handed to the link now (or at not_before) reaches the other end."""
-        start = max(time.monotonic(), self.busy_until, not_before)
-        self.busy_until = start + size / self.rate
+    def arrival(self, size: int, not_before: float) -> tuple[float, float]:
+        """When a piece handed to the link now (or at not_before) has left this end, and when
+        it reaches the other end."""
+        now = time.monotonic()
+        while self.planned and self.planned[0][1] <= now:
+            self.planned.pop(0)
+        start, length = max(now, not_before), size / self.rate
+        at = len(self.planned)
+        for i, (begins, ends) in enumerate(self.planned):
+            if start + length <= begins:
+                at = i
+                break
+            start = max(start, ends)
+        self.planned.insert(at, (start, start + length))
         self.bytes += size
-        return self.busy_until + self.delay
+        return start + length, start + length + self.delay
 
 
 class SlowLink:
@@ -117,7 +133,8 @@ class SlowLink:
                     break
                 for i in range(0, len(data), PIECE):
                     piece = data[i:i + PIECE]
-                    queue.put_nowait((pipe.arrival(len(piece), not_before), piece))
+                    not_before, at = pipe.arrival(len(piece), not_before)
+                    queue.put_nowait((at, piece))
         except (ConnectionError, OSError):
             pass
         finally:

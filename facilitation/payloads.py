@@ -226,8 +226,8 @@ class BoardJoin(Payload):
     answer = ("without `since`, or too far behind (over 500 changes), or across a resync, or for a console, or "
               "while private: `{ok, board: {id, seq, event: {code, title}, workshop, columns, notes, state, counts, "
               "groups, vote (with `mine`), actions}, seq, mine: [note ids], facilitator, now, files (consoles: "
-              "`{board, ok, cause}`)}`; with `pack`, `board` is the same JSON compressed (zlib, then base64) without "
-              "its vote, and `vote` is beside it; else "
+              "`{board, ok, cause}`)}`; with `pack`, `board` is the same JSON compressed (zlib bytes: a binary "
+              "part of the answer) without its vote, and `vote` is beside it; else "
               "`{ok, changes: [{event, data}], seq, mine, vote, now}`")
     errors = (p.NOT_FOUND, p.FORBIDDEN, p.NOT_FACILITATOR)
 

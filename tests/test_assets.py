@@ -112,3 +112,43 @@ def test_a_phone_page_opens_its_socket_first_and_asks_for_what_that_needs_first(
     assert owner.get(f"/f/{world.token}").status_code == 302
     console = owner.get(f"/{world.code}/console/w/{world.workshops[0]}").get_data(as_text=True)
     assert 'type="module"' in console and "data-early" not in console  # it opens its socket later, as before
+
+
+def test_the_phone_and_projector_pages_are_compressed_only_with_nothing_of_the_request_in_them(app, world):
+    """A room loads the phone's page at once on the venue's wifi: it is sent compressed (it
+    holds no token). Not with a query string, which the page writes back in its links: beside
+    the participant's pseudonym, that would let an attacker guess it from the size (BREACH).
+    Pages with a token (the console) are never compressed."""
+    import gzip
+
+    import brotli
+
+    client = app.test_client()
+    phone, screen = f"/{world.code}/w/{world.workshops[0]}", f"/{world.code}/w/{world.workshops[0]}/screen"
+    for path in (phone, screen):
+        plain = client.get(path)
+        assert "Content-Encoding" not in plain.headers  # (a browser that asks for none)
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+        assert zipped.headers["Content-Security-Policy"] == plain.headers["Content-Security-Policy"]
+        page = gzip.decompress(zipped.get_data())
+        assert page == plain.get_data() and len(zipped.get_data()) < len(page) / 2
+        best = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert best.headers["Content-Encoding"] == "br" and brotli.decompress(best.get_data()) == plain.get_data()
+        asked = client.get(f"{path}?guess=Signé", headers={"Accept-Encoding": "gzip"})
+        assert asked.status_code == 200 and "Content-Encoding" not in asked.headers
+        assert "guess" in asked.get_data(as_text=True)  # (written back in the language links)
+    owner = app.test_client()
+    assert owner.get(f"/f/{world.token}").status_code == 302
+    console = owner.get(f"/{world.code}/console/w/{world.workshops[0]}", headers={"Accept-Encoding": "gzip, br"})
+    assert console.status_code == 200 and "Content-Encoding" not in console.headers
+
+
+def test_the_vendored_socket_io_client_reads_the_binary_parts_a_python_server_sends():
+    """A compressed board travels as a binary part of its answer, named by a placeholder
+    `{"_placeholder": true, "num": 0}` (python-socketio). The ESM build of Socket.IO 4.8.1 had
+    mangled that key (socketio/socket.io#5215): the client would hand the page the placeholder
+    instead of the bytes. It is patched back; an update of the file must keep it so."""
+    client = (Path(__file__).parent.parent / "static" / "vendor" / "socket.io.esm.min.js").read_text()
+    assert "!0===t._placeholder)" in client and "{_placeholder:!0,num:" in client
+    assert "{et:!0,num:" not in client and "!0===t.et)" not in client

@@ -23,6 +23,7 @@ from flask_babel import gettext
 from .. import health, throttle
 from .. import payloads as pl
 from .. import protocol as p
+from ..assets import compressed_page
 from ..db import DatabaseBusy, get_session
 from ..i18n import LANGUAGES, phase_labels
 from ..identity import (
@@ -236,20 +237,20 @@ def save_profile(code: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/<code>/w/<id:workshop_id>")
-def phone_board(code: str, workshop_id: int) -> str:
+def phone_board(code: str, workshop_id: int) -> Response | str:
     """The phone screen of a workshop: write notes, see everyone's, live."""
     event = event_or_404(code)
     workshop = _workshop_or_404(event, workshop_id)
     db = get_session()
     participant = ensure_participant(db, event)
     db.commit()
-    return render_template(
+    return compressed_page(render_template(
         "phone.html", event=event, workshop=workshop, participant=participant, facilitator=is_facilitator(event),
-    )
+    ))
 
 
 @bp.get("/<code>/w/<id:workshop_id>/screen")
-def projector(code: str, workshop_id: int) -> str:
+def projector(code: str, workshop_id: int) -> Response | str:
     """The projector screen: QR code, code to join, columns of notes; no controls."""
     event = event_or_404(code)
     workshop = _workshop_or_404(event, workshop_id)
@@ -257,13 +258,13 @@ def projector(code: str, workshop_id: int) -> str:
     ensure_participant(db, event)
     db.commit()
     base = public_base_url()
-    return render_template(
+    return compressed_page(render_template(
         "projector.html",
         event=event,
         workshop=workshop,
         join_url=f"{base}/{event.code}/w/{workshop.id}",
         join_host=base.split("://", 1)[-1],
-    )
+    ))
 
 
 @bp.get("/<code>/qr.svg")

@@ -16,8 +16,8 @@ const ACK_TIMEOUT = 10000;
 // wifi); an old one (no DecompressionStream) gets it as JSON, as before.
 let PACK = CAN_INFLATE;
 
-async function inflate(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+/** The board of a join's answer, compressed (zlib; Socket.IO hands its binary part over as an ArrayBuffer). */
+async function inflate(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
   return JSON.parse(await new Response(stream).text());
 }
@@ -232,7 +232,7 @@ export class Link {
   /** A join's answer (to `board:join`, or to the join its connect carried). */
   async answered(token, payload, sent, err, ack) {
     if (token !== this.joinToken) return; // a newer join superseded this one
-    if (ack && ack.ok && typeof ack.board === "string") {
+    if (ack && ack.ok && ack.board instanceof ArrayBuffer) {
       try {
         ack.board = { ...(await inflate(ack.board)), vote: ack.vote ?? null };
       } catch {
