@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import json
 import re
 import threading
@@ -31,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import brotli
-from flask import Flask, Response, abort, request, url_for
+from flask import Flask, Response, abort, request, send_file, url_for
 from flask_compress import Compress
 from markupsafe import Markup, escape
+
+from . import slim
 
 IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}/[^"']+)["']""")
 YEAR = 365 * 24 * 3600
@@ -72,6 +75,7 @@ class Assets:
         self.map_json = ""
         self.map_hash = ""
         self.looked = float("-inf")  # when the files were last looked at (time.monotonic)
+        self.slim: dict[str, tuple[str, bytes]] = {}  # our script or style -> (its hash, what is served)
 
     def _files(self) -> list[Path]:
         return sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".svg"})
@@ -103,6 +107,22 @@ class Assets:
                 if name.endswith(".js")}}, separators=(",", ":"))
             self.map_hash = base64.b64encode(hashlib.sha256(self.map_json.encode()).digest()).decode()
             self.stamp = stamp
+
+    def served(self, name: str) -> bytes | None:
+        """What is served for one of our scripts or styles: the file without its comments
+        (slim.py), made once per version of the file; None for any other file (the vendored
+        libraries keep their licence notices)."""
+        self.refresh()
+        digest = self.hashes.get(name)
+        if digest is None or not (name.startswith("js/") and name.endswith(".js")
+                                  or name.startswith("css/") and name.endswith(".css")):
+            return None
+        kept = self.slim.get(name)
+        if kept is None or kept[0] != digest:
+            text = (self.folder / name).read_text(encoding="utf-8")
+            kept = (digest, (slim.strip_js(text) if name.endswith(".js") else slim.strip_css(text)).encode())
+            self.slim[name] = kept
+        return kept[1]
 
     def url(self, name: str) -> str:
         """The hashed URL of a static file."""
@@ -178,6 +198,19 @@ def init_app(app: Flask) -> Assets:
         return Response(BROWSER_WORDS.get(language)[0], mimetype="text/javascript")
 
     app.add_url_rule("/words/<language>.js", "words", words)
+
+    plain_static = app.view_functions["static"]
+
+    def static(filename: str) -> Response:
+        """A static file; our scripts and styles without their comments (Assets.served), with
+        an ETag of their own and ranges and revalidation answered on what is served."""
+        data = assets.served(filename)
+        if data is None:
+            return plain_static(filename=filename)
+        return send_file(io.BytesIO(data), download_name=Path(filename).name, etag=f"{assets.hashes[filename]}-slim",
+                         conditional=True, max_age=None)
+
+    app.view_functions["static"] = static
 
     @app.after_request
     def _static(response: Response) -> Response:
