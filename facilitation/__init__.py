@@ -116,6 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["relais.turns"].install()
     # A join carried by a connect (realtime.carried_joins), in its turn too.
     socketio.server.on("connect", realtime.carried_joins(app.extensions["relais.turns"]), namespace="/")
+    realtime.joins_in_the_address(socketio.server)  # (the pages' first socket carries it there)
     if app.config["PROXY_COUNT"]:
         # Outermost, so that Socket.IO (its origin check, its handlers' request) sees what the
         # proxy forwarded too: the scheme, host and client address nginx says, nobody else.

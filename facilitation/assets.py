@@ -43,23 +43,24 @@ YEAR = 365 * 24 * 3600
 EARLY = "js/early.js"  # the module that opens a page's socket before the rest has loaded
 # The websocket a phone's or projector's page opens as its first act, before its stylesheet
 # and any module have loaded (on a first visit over a slow wifi, 1.2 s before the Socket.IO
-# client is there), and the join it carries in Socket.IO's connect, sent as soon as it is open
-# rather than once the Socket.IO client has loaded and heard Engine.IO's handshake: one round
-# trip less (300 ms on a crowded wifi), and on a first visit the board arrives while the
-# scripts still do. The join is the page's (`data-join`: board and view), with the seq of the
-# board this tab kept (the key of early.js's keptKey) and compressed where the browser can
-# inflate (early.js, joinPayload: the same payload). early.js hands the socket to Socket.IO
-# (`OpenedWebSocket`, which then does not send its own connect). Inline (allowed by its hash in
-# the CSP, which the attribute does not change), and placed before the stylesheet, which would
-# hold it back.
-OPENER = ('(()=>{try{const p=JSON.parse(document.currentScript.dataset.join),j={board:p.board,view:p.view},'
-          'w=new WebSocket(location.origin.replace(/^http/,"ws")+"/socket.io/?EIO=4&transport=websocket");'
-          'w.binaryType="arraybuffer";w.heard=[];w.onmessage=(e)=>w.heard.push(e.data);w.onerror=()=>{};'
+# client is there), carrying its join in its address (`join=`): the server connects it to
+# Socket.IO at once with that join (realtime.joins_in_the_address) and answers `board:joined`,
+# with no connect packet to wait for. The page holds its board two round trips after it asked
+# for the websocket (the connection, its opening), not four (and a connect, then a join); on a
+# first visit the board arrives while the scripts still do. The join is the page's
+# (`data-join`: board and view), with the seq of the board this tab kept (the key of early.js's
+# keptKey), compressed where the browser can inflate (early.js, joinPayload: the same payload).
+# early.js hands the socket to Socket.IO (`OpenedWebSocket`, which then does not send its own
+# connect). Inline (allowed by its hash in the CSP, which the attribute does not change), and
+# placed before the stylesheet, which would hold it back.
+OPENER = ('(()=>{try{const p=JSON.parse(document.currentScript.dataset.join),j={board:p.board,view:p.view};'
           'try{const k=JSON.parse(sessionStorage.getItem("relais:kept:1:"+p.board+":"+p.view));'
           'if(k&&k.board&&typeof k.seq=="number")j.since=k.seq}catch{}'
           'if(typeof DecompressionStream=="function")j.pack="deflate";'
-          'w.join=j;w.addEventListener("open",()=>{w.at=Date.now();w.send("40"+JSON.stringify({join:j}))});'
-          'globalThis.RELAIS_OPENED=w}catch{}})();')
+          'const w=new WebSocket(location.origin.replace(/^http/,"ws")+"/socket.io/?EIO=4&transport=websocket&join="'
+          '+encodeURIComponent(JSON.stringify(j)));'
+          'w.binaryType="arraybuffer";w.heard=[];w.onmessage=(e)=>w.heard.push(e.data);w.onerror=()=>{};'
+          'w.join=j;w.at=Date.now();globalThis.RELAIS_OPENED=w}catch{}})();')
 OPENER_HASH = base64.b64encode(hashlib.sha256(OPENER.encode()).digest()).decode()
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -497,10 +498,10 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     for response in scripts:
         headers = response.headers
         assert headers.get("content-encoding") in ("gzip", "br") and "immutable" in headers.get("cache-control", "")
-    # The join rides in Socket.IO's connect (one round trip less): no board:join is sent.
-    joins = [f for f in sent if f.startswith('40{"join":')]
-    assert len(joins) == 1 and '"pack":"deflate"' in joins[0] and '"since"' not in joins[0], sent
-    assert not [f for f in sent if '"board:join"' in f], sent
+    # The join rides in the websocket's address (two round trips less): no connect, no board:join is sent.
+    joins = [unquote(s) for s in sockets if "join=" in s]
+    assert len(joins) == 1 and '"pack":"deflate"' in joins[0] and '"since"' not in joins[0], sockets
+    assert not [f for f in sent if f.startswith("40") or '"board:join"' in f], sent
 
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "Écrite pendant que la page était ouverte"})
@@ -509,12 +510,13 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     answers.clear()
     statics.clear()
     polled.clear()
+    sockets.clear()
     page.reload()
     page.wait_for_selector("#status[data-state=online]")
     assert page.locator(".note").count() == 31
-    joins = [f for f in sent if f.startswith('40{"join":')]
-    assert len(joins) == 1 and '"since":' in joins[0], sent  # from the board it kept
-    assert not [f for f in sent if '"board:join"' in f], sent
+    joins = [unquote(s) for s in sockets if "join=" in s]
+    assert len(joins) == 1 and '"since":' in joins[0], sockets  # from the board it kept
+    assert not [f for f in sent if f.startswith("40") or '"board:join"' in f], sent
     answers += [r.text() for r in polled if r.request.method == "GET"]
     assert not [a for a in answers if '"board":"' in a or '"notes":[' in a]  # no board sent again
     # Scripts come from the browser's cache: a reload sends no request for a hashed file
@@ -524,40 +526,48 @@ def test_a_phone_page_is_light_and_a_reload_catches_up_from_the_board_it_kept(br
     context.close()
 
 
-def test_the_page_sends_its_join_before_the_socket_io_client_has_loaded(browser, server):
-    """The page's opener sends Socket.IO's connect, carrying the join, as soon as its websocket
-    is open: here the Socket.IO client is held back until that connect has gone, and a page
-    that waited for the client would never connect. Socket.IO's own connect is then not sent
-    again; on a reload the opener's join carries the kept board's seq; the projector too."""
+def test_the_page_holds_its_board_before_the_socket_io_client_has_loaded(browser, server):
+    """The page's opener carries the join in its websocket's address: the server connects that
+    socket with it and answers at once. Here the Socket.IO client is held back until the
+    board's answer has arrived; a page that waited for the client to connect or join would
+    never get it. Neither Socket.IO's connect nor board:join is sent; on a reload the join
+    carries the kept board's seq; the projector does the same."""
     fac, created, workshop = _facilitator_with_a_workshop(server, "Connect avant le client")
     code = created["event"]["code"]
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "Déjà là avant la page"})
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
     sent: list[str] = []
+    sockets: list[str] = []
+    answered: list[bool] = []
     held: list = []
 
-    def frame(payload) -> None:
-        sent.append(str(payload))
-        if str(payload).startswith('40{"join":'):
+    def heard(payload) -> None:
+        if isinstance(payload, str) and re.match(r'4(2|5\d+-)\["board:joined",\{"ok":true', payload):
+            answered.append(True)
             while held:
                 held.pop().continue_()
 
     def client(route) -> None:
-        if any(f.startswith('40{"join":') for f in sent):
+        if answered:
             route.continue_()
         else:
-            held.append(route)  # until the page's connect has gone
+            held.append(route)  # until the board's answer has come
+
+    def watch(ws) -> None:
+        sockets.append(unquote(ws.url))
+        ws.on("framesent", lambda f: sent.append(str(f)))
+        ws.on("framereceived", heard)
 
     context.route("**/vendor/socket.io.esm.min.js*", client)
     page = context.new_page()
-    page.on("websocket", lambda ws: ws.on("framesent", frame))
+    page.on("websocket", watch)
     page.goto(f"{server.url}/{code}/w/{workshop['id']}")
     page.wait_for_selector("#status[data-state=online]")
     assert page.locator(".note:has-text('Déjà là avant la page')").count() == 1
-    connects = [f for f in sent if f.startswith("40")]
-    assert len(connects) == 1 and '"pack":"deflate"' in connects[0] and '"since"' not in connects[0], sent
-    assert not [f for f in sent if '"board:join"' in f], sent
+    assert len(sockets) == 1 and '&join={"board":' in sockets[0] and '"pack":"deflate"' in sockets[0], sockets
+    assert '"since"' not in sockets[0]
+    assert not [f for f in sent if f.startswith("40") or '"board:join"' in f], sent
 
     fac.call(p.NOTE_ADD, {"op": op(), "board": workshop["board"], "column": workshop["columns"][0]["id"],
                           "text": "Écrite avant le rechargement"})
@@ -565,24 +575,24 @@ def test_the_page_sends_its_join_before_the_socket_io_client_has_loaded(browser,
     seq = page.evaluate("JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage)"
                         ".find((k) => k.startsWith('relais:kept:')))).seq")
     sent.clear()
+    sockets.clear()
+    answered.clear()
     page.reload()
     page.wait_for_selector("#status[data-state=online]")
-    connects = [f for f in sent if f.startswith("40")]
-    assert len(connects) == 1 and f'"since":{seq}' in connects[0], sent
-    assert not [f for f in sent if '"board:join"' in f], sent
+    assert len(sockets) == 1 and f'"since":{seq}' in sockets[0], sockets
+    assert not [f for f in sent if f.startswith("40") or '"board:join"' in f], sent
     page.fill("#note-text", "Écrite après le rechargement")
     page.click("#post-note")
     fac.wait_until(lambda heard: any(name == p.NOTE_ADDED and "après le rechargement" in str(data.get("note"))
                                      for name, data in heard))
 
-    sent.clear()
+    sockets.clear()
     screen = context.new_page()
-    screen.on("websocket", lambda ws: ws.on("framesent", frame))
+    screen.on("websocket", watch)
     screen.goto(f"{server.url}/{code}/w/{workshop['id']}/screen")
     screen.wait_for_selector("#status[data-state=online]")
     screen.wait_for_selector(".note:has-text('après le rechargement')", state="attached")  # (on its page)
-    connects = [f for f in sent if f.startswith("40")]
-    assert len(connects) == 1 and '"view":"projector"' in connects[0], sent
+    assert len(sockets) == 1 and '"view":"projector"' in sockets[0], sockets
     fac.close()
     context.close()
 
@@ -620,7 +630,7 @@ def test_a_phone_joins_the_usual_way_when_its_connect_is_not_answered(browser, s
     page.route_web_socket("**/socket.io/**", relay)
     page.goto(f"{server.url}/{code}/w/{workshop['id']}")
     page.wait_for_selector("#status[data-state=online]")
-    assert len(dropped) == 1 and any(f.startswith('40{"join":') for f in sent), sent
+    assert len(dropped) == 1 and not [f for f in sent if f.startswith("40")], sent  # (the join was in the address)
     assert [f for f in sent if '"board:join"' in f], sent  # joined once connected
     page.fill("#note-text", "Écrite sans réponse au connect")
     page.click("#post-note")

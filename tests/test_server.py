@@ -489,3 +489,67 @@ def test_a_websocket_is_written_by_a_task_that_lives_only_while_there_is_somethi
     phone.incoming.put(None)
     handler.join(timeout=5)
     assert handler.dead and running() == before
+
+
+def test_a_websocket_that_carries_its_join_in_its_address_is_connected_and_answered_at_once(tmp_path):
+    """realtime.joins_in_the_address, what a page's opener does: the join in the websocket's
+    address; the server connects the socket to Socket.IO with it and answers `board:joined`,
+    with nothing sent by the client. A join that is not JSON, or asks for a board that is not
+    there, is answered with its error code, and the socket stays connected and usable; an
+    address without a join is connected only when the client asks, as before."""
+    from urllib.parse import quote
+
+    import websocket  # websocket-client
+
+    srv = start_server(tmp_path, database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    sockets: list = []
+    try:
+        fac, ev = _set_up_event(srv.url)
+        fac.join_board(f"/{ev['code']}/console/w/{ev['workshop']}", ev["board"])
+        fac.call(p.NOTE_ADD, {"op": op(), "board": ev["board"], "column": ev["columns"][0], "text": "Déjà là"})
+        phone = Device(srv.url)
+        phone.open(f"/{ev['code']}/w/{ev['workshop']}")
+        cookie = "; ".join(f"{c.name}={c.value}" for c in phone.http.cookies)
+        base = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+
+        def opened(join: str | None) -> websocket.WebSocket:
+            ws = websocket.create_connection(base + (f"&join={quote(join)}" if join is not None else ""),
+                                             timeout=10, cookie=cookie)
+            sockets.append(ws)
+            assert ws.recv().startswith("0{")
+            return ws
+
+        def answer(ws: websocket.WebSocket) -> dict:
+            frames = [ws.recv(), ws.recv()]
+            assert frames[0].startswith('40{"sid":'), frames  # connected, without being asked
+            assert frames[1].startswith('42["board:joined",'), frames
+            return json.loads(frames[1][2:])[1]
+
+        ws = opened(json.dumps({"board": ev["board"], "view": "phone"}))
+        joined = answer(ws)
+        assert joined["ok"] and [n["text"] for n in joined["board"]["notes"]] == ["Déjà là"]
+        fac.call(p.NOTE_ADD, {"op": op(), "board": ev["board"], "column": ev["columns"][0], "text": "Ensuite"})
+        assert ws.recv().startswith('42["note:added"')  # in the board's rooms, as after a join
+
+        for join, code in (("{not json", p.BAD_REQUEST), (json.dumps({"board": 10_000}), p.NOT_FOUND),
+                           (json.dumps({"board": "x"}), p.BAD_REQUEST)):
+            ws = opened(join)
+            refused = answer(ws)
+            assert refused["ok"] is False and refused["error"]["code"] == code, (join, refused)
+            ws.send("420" + json.dumps([p.BOARD_JOIN, {"board": ev["board"]}]))  # still usable
+            assert ws.recv().startswith('430[{"ok":true')
+
+        ws = opened(None)
+        ws.settimeout(0.5)
+        with pytest.raises(websocket.WebSocketTimeoutException):
+            ws.recv()  # nothing until the client connects
+        ws.settimeout(10)
+        ws.send("40")
+        assert ws.recv().startswith('40{"sid":')
+        assert requests.get(srv.url + "/healthz", timeout=5).ok
+        phone.close()
+        fac.close()
+    finally:
+        for ws in sockets:
+            ws.close()
+        srv.stop()

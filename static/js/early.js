@@ -8,8 +8,9 @@
 // Every socket carries its join in Socket.IO's connect (`auth: {join}`), answered by
 // `board:joined` (or `event:joined`) in its turn: one round trip less than a `board:join`
 // sent once connected (300 ms on a crowded wifi), on the first visit and on every reconnect.
-// The page's first socket does better: its opener (assets.py, OPENER) sends the connect as soon
-// as the websocket is open, before Socket.IO has loaded. Before a screen has taken the early
+// The page's first socket does better: its opener (assets.py, OPENER) carries the join in the
+// websocket's address, and the server connects it with that join as soon as it is open, before
+// Socket.IO has loaded and with no connect to wait for. Before a screen has taken the early
 // socket, the join is the page's (with the board this tab kept), and what the socket hears is
 // held for the screen.
 // It imports nothing of the page's own: it may run before the page's words
@@ -19,8 +20,9 @@ import { io, WebSocket as WebSocketTransport, XHR } from "../vendor/socket.io.es
 /** Socket.IO's websocket transport, which first takes the websocket the page opened as its
  * first act (assets.py, OPENER: `globalThis.RELAIS_OPENED`, with the frames it heard), once,
  * if it is still opening or open; a new one otherwise (a reconnect, a page without it).
- * That socket sent its connect, carrying the page's join (`join`), as soon as it opened: the
- * connect Socket.IO then writes is not sent again (`sentJoin`, read by the connect's `auth`). */
+ * That socket carried the page's join (`join`) in its address, and the server connected it
+ * with that join: the connect Socket.IO then writes is not sent (`sentJoin`, read by the
+ * connect's `auth`). */
 class OpenedWebSocket extends WebSocketTransport {
   createSocket(uri, protocols, opts) {
     const opened = globalThis.RELAIS_OPENED;
@@ -48,7 +50,7 @@ class OpenedWebSocket extends WebSocketTransport {
   }
 
   doWrite(packet, data) {
-    // Socket.IO's connect ("40", namespace "/"), once: the opener sent it already.
+    // Socket.IO's connect ("40", namespace "/"), once: the server connected this socket already.
     if (this.sentJoin && !this.sentJoin.written && typeof data === "string" && data.startsWith("40")) {
       this.sentJoin.written = true;
       return;
@@ -57,8 +59,8 @@ class OpenedWebSocket extends WebSocketTransport {
   }
 }
 
-/** The join the page's opener sent on this socket's websocket, for the connect Socket.IO is
- * about to write (which is then not sent): {payload, sent}, or null. */
+/** The join the page's opener carried in this socket's websocket address, for the connect
+ * Socket.IO is about to write (which is then not sent): {payload, sent}, or null. */
 function openerJoin(socket) {
   const transport = socket.io.engine && socket.io.engine.transport;
   const sent = transport && transport.sentJoin;
