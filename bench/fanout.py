@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 import psutil
@@ -85,16 +86,21 @@ class Phone:
         self.last: dict[str, str] = {}  # broadcast name -> the last frame of it, when counting
         self.joined: asyncio.Future | None = None  # the answer to a join carried by the connect
 
-    async def open(self, join: dict | None = None) -> dict | None:
+    async def open(self, join: dict | None = None, address: bool = False) -> dict | None:
         """The websocket and the Socket.IO connection, without joining a board; or, with join,
-        carrying it in the connect (as the pages do): then the join's answer (board:joined)."""
+        carrying it in the connect (as the pages' reconnects do), or with address too in the
+        websocket's address (as a page's first socket does: no connect is sent); then the
+        join's answer (board:joined)."""
         ws_url = self.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        if join and address:
+            ws_url += "&join=" + quote(json.dumps(join, separators=(",", ":")))
         self.ws = await self.session.ws_connect(ws_url, headers={"Cookie": self.cookie}, autoping=False,
                                                 max_msg_size=0, compress=0)
         opening = await self.ws.receive_str()
         assert opening.startswith("0{"), opening
         self.joined = asyncio.get_running_loop().create_future()
-        await self.ws.send_str("40" + (json.dumps({"join": join}, separators=(",", ":")) if join else ""))
+        if not (join and address):
+            await self.ws.send_str("40" + (json.dumps({"join": join}, separators=(",", ":")) if join else ""))
         connected = await self.ws.receive_str()
         while join and JOINED.match(connected):  # (answered before the connect's answer)
             count = int(connected[2:connected.index("-")]) if connected.startswith("45") else 0

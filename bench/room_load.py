@@ -195,10 +195,12 @@ async def vote_storm(session: aiohttp.ClientSession, target: Target, phones: int
             "max_tallies_per_phone_per_s": round(max(rates), 1) if rates else None}
 
 
-async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int, carried: bool = False) -> dict:
+async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int, carried: bool = False,
+                    address: bool = False) -> dict:
     """1,000 phones connect and join (100 at a time), then 20 notes reach them. With carried,
-    Relais's phones carry their join in the connect, as its pages do (the bare board cannot:
-    its phones connect, then join)."""
+    Relais's phones carry their join in the connect, as its pages' reconnects do; with address
+    too, in the websocket's address, as a page's first socket does (the bare board can do
+    neither: its phones connect, then join)."""
     await target.prepare(session)
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
     sem = asyncio.Semaphore(100)
@@ -209,7 +211,7 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int,
     async def connect(c: Phone) -> None:
         async with sem:
             if carried and target.kind != "bare":
-                assert (await c.open({"board": target.board}))["ok"]
+                assert (await c.open({"board": target.board}, address=address))["ok"]
             else:
                 await c.connect(target.board)
 
@@ -239,21 +241,35 @@ async def join_cost(session: aiohttp.ClientSession, target: Target, phones: int,
             "delivery_p99_ms": round(percentile(latencies, 99), 1), "lost": 20 * phones - len(latencies)}
 
 
-def _listen(url: str, cookie: str, board: int, notes: int, ready: Any, stop: Any, out: Any) -> None:
-    """The phone on board B, in a process of its own (another device): a client busy reading
-    300 join answers must not be what delays its notes. Reports when each note arrived
-    (time.perf_counter: the same clock in every process of this machine)."""
+def _board_b(url: str, cookies: tuple[str, str], board: int, column: int, notes: int, ready: Any, go: Any,
+             out: Any) -> None:
+    """Board B's two people, in a process of their own (other devices): one (the facilitator) posts a note every
+    50 ms once `go` is set, the other's phone hears them. A client busy with 300 phones
+    joining must not be what delays the notes, neither at their sending (until the sixth
+    session the poster shared the storm's process, and a note waited there before it went:
+    p99 up to 150 ms more when the storm's answers came densest) nor at their arrival (until
+    the fifth). Reports when each note was sent and when it arrived."""
 
-    async def main() -> dict[int, float]:
+    async def main() -> tuple[dict[int, float], dict[int, float]]:
         async with aiohttp.ClientSession() as session:
-            phone = Phone(session, url, cookie)
+            poster, phone = Phone(session, url, cookies[0]), Phone(session, url, cookies[1])
+            await poster.connect(board)
             await phone.connect(board)
             ready.set()
-            while len(phone.received) < notes and not stop.is_set():
+            while not go.is_set():
+                await asyncio.sleep(0.002)
+            sent: dict[int, float] = {}
+            for k in range(notes):
+                sent[k] = time.perf_counter()
+                asyncio.create_task(poster.call("note:add", {"op": f"b-{k:06d}", "board": board, "column": column,
+                                                             "text": f"bench-{k}"}))
+                await asyncio.sleep(0.05)
+            deadline = time.perf_counter() + 10
+            while len(phone.received) < notes and time.perf_counter() < deadline:
                 await asyncio.sleep(0.01)
             received = dict(phone.received)
-            await phone.close()
-            return received
+            await asyncio.gather(poster.close(), phone.close())
+            return sent, received
 
     out.put(asyncio.run(main()))
 
@@ -261,53 +277,42 @@ def _listen(url: str, cookie: str, board: int, notes: int, ready: Any, stop: Any
 async def neighbour(session: aiohttp.ClientSession, target: Target, phones: int, pack: bool = False,
                     connecting: str = "") -> dict:
     """Relais: 300 phones join board A (300 notes) while board B gets a note every 50 ms. By
-    default their sockets are open before; with connecting, they connect then too (the wifi
-    came back): "carried", each carrying its join in the connect (as the pages do), or
-    "then", joining once connected (as the pages did before the fifth session)."""
+    default their sockets are open before; with connecting, they connect then too: "carried",
+    each carrying its join in the connect (as the pages' reconnects do when the wifi comes
+    back), "address", in its websocket's address (300 pages opened at once: the room scans
+    the QR code), or "then", joining once connected (as the pages did before the fifth
+    session)."""
     await target.prepare(session)
     async with session.post(f"{target.url}/api/events/{target.code}/workshops", json={"title": "B"},
                             headers={"Cookie": target.fac_cookie}) as r:
         other = (await r.json())["workshop"]
     spawn = multiprocessing.get_context("spawn")
-    ready, stop, out = spawn.Event(), spawn.Event(), spawn.Queue()
-    listener = spawn.Process(target=_listen, args=(target.url, (await target.cookies(1))[0], other["board"], 40,
-                                                   ready, stop, out))
-    listener.start()
+    ready, go, out = spawn.Event(), spawn.Event(), spawn.Queue()
+    cookies = (target.fac_cookie, (await target.cookies(1))[0])  # (the facilitator: no rate limit on notes)
+    board_b = spawn.Process(target=_board_b, args=(target.url, cookies, other["board"], other["columns"][0]["id"], 40,
+                                                   ready, go, out))
+    board_b.start()
     while not ready.is_set():
         await asyncio.sleep(0.02)
-    poster = Phone(session, target.url, target.fac_cookie)
-    await poster.connect(other["board"])
     clients = [Phone(session, target.url, c) for c in await target.cookies(phones)]
     if not connecting:
         await asyncio.gather(*(c.open() for c in clients))
-    sent: dict[int, float] = {}
-
-    async def post() -> None:
-        for k in range(40):
-            sent[k] = time.perf_counter()
-            asyncio.create_task(poster.call("note:add", {"op": f"b-{k:06d}", "board": other["board"],
-                                                         "column": other["columns"][0]["id"], "text": f"bench-{k}"}))
-            await asyncio.sleep(0.05)
 
     ask = {"board": target.board, **({"pack": "deflate"} if pack else {})}
     async def join(client: Phone) -> None:
-        if connecting == "carried":
-            await client.open(ask)
+        if connecting in ("carried", "address"):
+            await client.open(ask, address=connecting == "address")
             return
         if connecting == "then":
             await client.open()
         await client.call("board:join", ask)
 
-    storm = asyncio.gather(*(join(c) for c in clients))
-    await asyncio.gather(storm, post())
-    deadline = time.perf_counter() + 10
-    while time.perf_counter() < deadline and listener.is_alive() and out.empty():
-        await asyncio.sleep(0.02)
-    stop.set()
-    received = await asyncio.to_thread(out.get, True, 10)
-    listener.join(10)
+    go.set()  # board B's notes start with the storm
+    await asyncio.gather(*(join(c) for c in clients))
+    sent, received = await asyncio.to_thread(out.get, True, 30)
+    board_b.join(10)
     latencies = [(received[k] - sent[k]) * 1000 for k in sent if k in received]
-    await asyncio.gather(*(c.close() for c in clients), poster.close())
+    await asyncio.gather(*(c.close() for c in clients))
     return {"note_p50_ms": round(percentile(latencies, 50), 1), "note_p99_ms": round(percentile(latencies, 99), 1),
             "lost": len(sent) - len(latencies)}
 
@@ -319,6 +324,8 @@ SCENARIOS = {
     "vote_storm": (vote_storm, 20, ("relais", "bare")),
     "join_cost": (join_cost, 0, ("relais", "bare")),
     "join_cost_carried": (lambda s, t, n: join_cost(s, t, n, carried=True), 0, ("relais", "bare")),
+    # As a page's first socket joins since the sixth session: the join in the websocket's address.
+    "join_cost_address": (lambda s, t, n: join_cost(s, t, n, carried=True, address=True), 0, ("relais", "bare")),
     "neighbour_join_storm": (neighbour, 300, ("relais",)),
     "neighbour_join_storm_packed": (lambda s, t, n: neighbour(s, t, n, pack=True), 300, ("relais",)),
     # As the pages join since the fifth session: the join carried by the connect.
@@ -327,6 +334,8 @@ SCENARIOS = {
                                 ("relais",)),
     "neighbour_connect_then_join_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="then"), 300,
                                           ("relais",)),
+    "neighbour_address_storm": (lambda s, t, n: neighbour(s, t, n, pack=True, connecting="address"), 300,
+                                ("relais",)),
 }
 
 
@@ -335,7 +344,8 @@ async def run(args: argparse.Namespace) -> dict:
     me = psutil.Process()
     results: dict[str, dict[str, list[dict]]] = {}
     phones = {name: args.phones for name in SCENARIOS} | {"vote_storm": args.voters, "join_cost": args.join_phones,
-                                                          "join_cost_carried": args.join_phones}
+                                                          "join_cost_carried": args.join_phones,
+                                                          "join_cost_address": args.join_phones}
     for name in args.only or SCENARIOS:
         scenario, notes, kinds = SCENARIOS[name]
         if args.before:
