@@ -208,7 +208,8 @@ def init_app(app: Flask) -> Assets:
         data = assets.served(filename)
         if data is None:
             return plain_static(filename=filename)
-        return send_file(io.BytesIO(data), download_name=Path(filename).name, etag=f"{assets.hashes[filename]}-slim",
+        mimetype = "text/javascript" if filename.endswith(".js") else "text/css"
+        return send_file(io.BytesIO(data), mimetype=mimetype, etag=f"{assets.hashes[filename]}-slim",
                          conditional=True, max_age=None)
 
     app.view_functions["static"] = static

