@@ -133,7 +133,7 @@ class Assets:
 
     @staticmethod
     def opener(early: dict[str, Any]) -> Markup:
-        """The inline script that opens the page's websocket at once and sends its join
+        """The inline script that opens the page's websocket at once, its join in its address
         (OPENER), for a page's join (`{"board": id, "view": "phone"}`, as `script`'s `early`)."""
         join = escape(json.dumps(early, separators=(",", ":")))
         return Markup(f'<script data-join="{join}">{OPENER}</script>')

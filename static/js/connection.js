@@ -201,7 +201,8 @@ export class Link {
   }
 
   /** The join a connect carries (early.js calls it as the socket connects, `auth`); `sent`,
-   * the join the page's opener already sent on this socket ({payload, sent}), if it did. */
+   * the join the page's opener carried in this socket's address ({payload, sent}), if it did:
+   * the server answers that one, and this connect is not sent. */
   carry(sent = null) {
     const payload = sent ? sent.payload : joinPayload(this.scope, this.id, this.view, this.seq, PACK);
     this.carrying = { token: ++this.joinToken, payload, sent: sent ? sent.sent : Date.now(), heard: false };
